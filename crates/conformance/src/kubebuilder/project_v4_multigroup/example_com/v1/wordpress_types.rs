@@ -1,0 +1,49 @@
+//! `Wordpress` (example.com.testproject.org/v1), from `kubebuilder testdata/project-v4-multigroup/api/example.com/v1/wordpress_types.go`.
+
+use kubeforge::prelude::*;
+use kubeforge::types::Condition;
+
+// EDIT THIS FILE!  THIS IS SCAFFOLDING FOR YOU TO OWN!
+
+/// WordpressSpec defines the desired state of Wordpress
+/// +kubebuilder:storageversion
+#[derive(CustomResource, CrdSchema, Serialize, Deserialize, Clone, Debug, Default)]
+#[kube(
+    group = "example.com.testproject.org",
+    version = "v1",
+    kind = "Wordpress",
+    namespaced,
+    status = "WordpressStatus",
+    doc = "Wordpress is the Schema for the wordpresses API"
+)]
+#[crd(
+    spec_description = "spec defines the desired state of Wordpress",
+    status_description = "status defines the observed state of Wordpress"
+)]
+#[serde(rename_all = "camelCase")]
+pub struct WordpressSpec {
+    // INSERT ADDITIONAL SPEC FIELDS - desired state of cluster
+    /// foo is an example field of Wordpress. Edit wordpress_types.go to remove/update
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foo: Option<String>,
+}
+
+/// WordpressStatus defines the observed state of Wordpress.
+#[derive(CrdSchema, Serialize, Deserialize, Clone, Debug, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct WordpressStatus {
+    // INSERT ADDITIONAL STATUS FIELD - define observed state of cluster
+    // (Kubernetes API conventions: "typical status properties").
+    /// conditions represent the current state of the Wordpress resource.
+    /// Each condition has a unique type and reflects the status of a specific aspect of the resource.
+    ///
+    /// Standard condition types include:
+    /// - "Available": the resource is fully functional
+    /// - "Progressing": the resource is being created or updated
+    /// - "Degraded": the resource failed to reach or maintain its desired state
+    ///
+    /// The status of each condition is one of True, False, or Unknown.
+    #[crd(list_type = "map", list_map_keys = ["type"])]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<Vec<Condition>>,
+}

@@ -1,0 +1,50 @@
+//! `Bar` (fiz.testproject.org/v1), from `kubebuilder testdata/project-v4-multigroup/api/fiz/v1/bar_types.go`.
+
+use kubeforge::prelude::*;
+use kubeforge::types::Condition;
+
+// EDIT THIS FILE!  THIS IS SCAFFOLDING FOR YOU TO OWN!
+
+/// BarSpec defines the desired state of Bar
+#[derive(CustomResource, CrdSchema, Serialize, Deserialize, Clone, Debug, Default)]
+#[kube(
+    group = "fiz.testproject.org",
+    version = "v1",
+    kind = "Bar",
+    namespaced,
+    status = "BarStatus",
+    doc = "Bar is the Schema for the bars API"
+)]
+#[crd(
+    spec_description = "spec defines the desired state of Bar",
+    status_description = "status defines the observed state of Bar"
+)]
+#[serde(rename_all = "camelCase")]
+pub struct BarSpec {
+    // INSERT ADDITIONAL SPEC FIELDS - desired state of cluster
+    /// foo is an example field of Bar. Edit bar_types.go to remove/update
+    /// +optional
+    pub foo: Option<String>,
+}
+
+/// BarStatus defines the observed state of Bar.
+#[derive(CrdSchema, Serialize, Deserialize, Clone, Debug, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct BarStatus {
+    // INSERT ADDITIONAL STATUS FIELD - define observed state of cluster
+    // (Kubernetes API conventions: "typical status properties").
+    /// conditions represent the current state of the Bar resource.
+    /// Each condition has a unique type and reflects the status of a specific aspect of the resource.
+    ///
+    /// Standard condition types include:
+    /// - "Available": the resource is fully functional
+    /// - "Progressing": the resource is being created or updated
+    /// - "Degraded": the resource failed to reach or maintain its desired state
+    ///
+    /// The status of each condition is one of True, False, or Unknown.
+    /// +listType=map
+    /// +listMapKey=type
+    /// +optional
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+}

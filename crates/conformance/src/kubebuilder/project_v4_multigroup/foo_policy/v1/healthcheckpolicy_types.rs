@@ -1,0 +1,48 @@
+//! `HealthCheckPolicy` (foo.policy.testproject.org/v1), from `kubebuilder testdata/project-v4-multigroup/api/foo.policy/v1/healthcheckpolicy_types.go`.
+
+use kubeforge::prelude::*;
+use kubeforge::types::Condition;
+
+// EDIT THIS FILE!  THIS IS SCAFFOLDING FOR YOU TO OWN!
+
+/// HealthCheckPolicySpec defines the desired state of HealthCheckPolicy
+#[derive(CustomResource, CrdSchema, Serialize, Deserialize, Clone, Debug, Default)]
+#[kube(
+    group = "foo.policy.testproject.org",
+    version = "v1",
+    kind = "HealthCheckPolicy",
+    namespaced,
+    status = "HealthCheckPolicyStatus",
+    doc = "HealthCheckPolicy is the Schema for the healthcheckpolicies API"
+)]
+#[crd(
+    spec_description = "spec defines the desired state of HealthCheckPolicy",
+    status_description = "status defines the observed state of HealthCheckPolicy"
+)]
+#[serde(rename_all = "camelCase")]
+pub struct HealthCheckPolicySpec {
+    // INSERT ADDITIONAL SPEC FIELDS - desired state of cluster
+    /// foo is an example field of HealthCheckPolicy. Edit healthcheckpolicy_types.go to remove/update
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub foo: Option<String>,
+}
+
+/// HealthCheckPolicyStatus defines the observed state of HealthCheckPolicy.
+#[derive(CrdSchema, Serialize, Deserialize, Clone, Debug, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct HealthCheckPolicyStatus {
+    // INSERT ADDITIONAL STATUS FIELD - define observed state of cluster
+    // (Kubernetes API conventions: "typical status properties").
+    /// conditions represent the current state of the HealthCheckPolicy resource.
+    /// Each condition has a unique type and reflects the status of a specific aspect of the resource.
+    ///
+    /// Standard condition types include:
+    /// - "Available": the resource is fully functional
+    /// - "Progressing": the resource is being created or updated
+    /// - "Degraded": the resource failed to reach or maintain its desired state
+    ///
+    /// The status of each condition is one of True, False, or Unknown.
+    #[crd(list_type = "map", list_map_keys = ["type"])]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditions: Option<Vec<Condition>>,
+}

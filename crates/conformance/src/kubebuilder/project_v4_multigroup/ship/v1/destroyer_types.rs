@@ -1,0 +1,49 @@
+//! `Destroyer` (ship.testproject.org/v1), from `kubebuilder testdata/project-v4-multigroup/api/ship/v1/destroyer_types.go`.
+
+use kubeforge::prelude::*;
+use kubeforge::types::Condition;
+
+// EDIT THIS FILE!  THIS IS SCAFFOLDING FOR YOU TO OWN!
+
+/// DestroyerSpec defines the desired state of Destroyer
+#[derive(CustomResource, CrdSchema, Serialize, Deserialize, Clone, Debug, Default)]
+#[kube(
+    group = "ship.testproject.org",
+    version = "v1",
+    kind = "Destroyer",
+    status = "DestroyerStatus",
+    doc = "Destroyer is the Schema for the destroyers API"
+)]
+#[crd(
+    spec_description = "spec defines the desired state of Destroyer",
+    status_description = "status defines the observed state of Destroyer"
+)]
+#[serde(rename_all = "camelCase")]
+pub struct DestroyerSpec {
+    // INSERT ADDITIONAL SPEC FIELDS - desired state of cluster
+    /// foo is an example field of Destroyer. Edit destroyer_types.go to remove/update
+    /// +optional
+    pub foo: Option<String>,
+}
+
+/// DestroyerStatus defines the observed state of Destroyer.
+#[derive(CrdSchema, Serialize, Deserialize, Clone, Debug, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct DestroyerStatus {
+    // INSERT ADDITIONAL STATUS FIELD - define observed state of cluster
+    // (Kubernetes API conventions: "typical status properties").
+    /// conditions represent the current state of the Destroyer resource.
+    /// Each condition has a unique type and reflects the status of a specific aspect of the resource.
+    ///
+    /// Standard condition types include:
+    /// - "Available": the resource is fully functional
+    /// - "Progressing": the resource is being created or updated
+    /// - "Degraded": the resource failed to reach or maintain its desired state
+    ///
+    /// The status of each condition is one of True, False, or Unknown.
+    /// +listType=map
+    /// +listMapKey=type
+    /// +optional
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<Condition>,
+}

@@ -1,0 +1,569 @@
+//! Parsing of `#[crd(...)]` into [`Entry`] values, and the model ([`Markers`]) both attribute forms
+//! fill. The doc-comment form (`/// +kubebuilder:...`) is translated into the same entries in
+//! `doc.rs`, so both forms share every check and the emitter.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::Span;
+use serde_json::{Map, Value};
+use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned;
+use syn::{Expr, Lit, UnOp};
+
+use crate::ctxt::Ctxt;
+use crate::symbol::*;
+
+/// How the value of a key is written.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Kind {
+    /// `key = 1`, `key = -0.5`
+    Number,
+    /// `key = 3` (non-negative integer)
+    Count,
+    /// `key` or `key = true`
+    Flag,
+    /// `key = "text"`
+    Str,
+    /// `key = ["a", "b"]`
+    StrList,
+    /// `key = <literal>` or `key = json!(...)`
+    Json,
+    /// `key = [<literal>, ...]`
+    JsonList,
+    /// `key(sub = ..., ...)`
+    Nested(&'static [(&'static str, Kind)]),
+    /// `deprecated` or `deprecated(warning = "...")`
+    FlagOrNested(&'static [(&'static str, Kind)]),
+}
+
+const VALIDATION_KEYS: &[(&str, Kind)] = &[
+    ("rule", Kind::Str),
+    ("message", Kind::Str),
+    ("message_expression", Kind::Str),
+    ("reason", Kind::Str),
+    ("field_path", Kind::Str),
+    ("optional_old_self", Kind::Flag),
+];
+const EXTERNAL_DOCS_KEYS: &[(&str, Kind)] = &[("url", Kind::Str), ("description", Kind::Str)];
+const PRINTCOLUMN_KEYS: &[(&str, Kind)] = &[
+    ("name", Kind::Str),
+    ("type", Kind::Str),
+    ("json_path", Kind::Str),
+    ("description", Kind::Str),
+    ("format", Kind::Str),
+    ("priority", Kind::Count),
+];
+const SELECTABLE_KEYS: &[(&str, Kind)] = &[("json_path", Kind::Str)];
+const SCALE_KEYS: &[(&str, Kind)] = &[
+    ("spec_path", Kind::Str),
+    ("status_path", Kind::Str),
+    ("selector_path", Kind::Str),
+];
+const METADATA_KEYS: &[(&str, Kind)] = &[("annotations", Kind::StrList), ("labels", Kind::StrList)];
+const DEPRECATED_KEYS: &[(&str, Kind)] = &[("warning", Kind::Str)];
+
+pub(crate) fn kind_of(key: &str) -> Option<Kind> {
+    Some(match key {
+        MINIMUM | MAXIMUM | MULTIPLE_OF => Kind::Number,
+        MIN_LENGTH | MAX_LENGTH | MIN_ITEMS | MAX_ITEMS | MIN_PROPERTIES | MAX_PROPERTIES => {
+            Kind::Count
+        }
+        EXCLUSIVE_MINIMUM
+        | EXCLUSIVE_MAXIMUM
+        | NULLABLE
+        | REQUIRED
+        | OPTIONAL
+        | EMBEDDED_RESOURCE
+        | INT_OR_STRING
+        | PRESERVE_UNKNOWN_FIELDS
+        | SCHEMALESS
+        | IMMUTABLE
+        | UNIQUE_ITEMS
+        | STORAGE_VERSION
+        | UNSERVED
+        | SKIP
+        | SPEC_OPTIONAL => Kind::Flag,
+        PATTERN | FORMAT | TYPE | LIST_TYPE | MAP_TYPE | STRUCT_TYPE | TITLE | DESCRIPTION
+        | SPEC_DESCRIPTION | STATUS_DESCRIPTION => Kind::Str,
+        LIST_MAP_KEYS | CATEGORIES | AT_MOST_ONE_OF | EXACTLY_ONE_OF | AT_LEAST_ONE_OF => {
+            Kind::StrList
+        }
+        ENUM_VALUES => Kind::JsonList,
+        DEFAULT | EXAMPLE => Kind::Json,
+        VALIDATION => Kind::Nested(VALIDATION_KEYS),
+        EXTERNAL_DOCS => Kind::Nested(EXTERNAL_DOCS_KEYS),
+        PRINTCOLUMN => Kind::Nested(PRINTCOLUMN_KEYS),
+        SELECTABLE_FIELD => Kind::Nested(SELECTABLE_KEYS),
+        SCALE => Kind::Nested(SCALE_KEYS),
+        METADATA => Kind::Nested(METADATA_KEYS),
+        DEPRECATED => Kind::FlagOrNested(DEPRECATED_KEYS),
+        // `items(...)` holds field keys; handled by the parsers directly.
+        _ => return None,
+    })
+}
+
+/// One marker as written, in either form.
+pub(crate) enum Entry {
+    Value {
+        key: &'static str,
+        value: Value,
+    },
+    Items(Vec<(Entry, Span)>),
+    /// Accepted and without effect (`+default=ref(...)`, as controller-gen).
+    Ignored,
+}
+
+/// Every known key, for "did you mean" and for the `'static` key.
+pub(crate) fn intern(key: &str) -> Option<&'static str> {
+    FIELD_KEYS
+        .iter()
+        .chain(TYPE_ONLY_KEYS)
+        .chain(VERSION_KEYS)
+        .find(|k| **k == key)
+        .copied()
+}
+
+pub(crate) fn unknown_key_message(key: &str, context: &str) -> String {
+    let all = FIELD_KEYS.iter().chain(TYPE_ONLY_KEYS).chain(VERSION_KEYS);
+    let best = all
+        .map(|k| (edit_distance(k, key), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min();
+    match best {
+        Some((_, k)) => format!("unknown key `{key}` in {context}; did you mean `{k}`?"),
+        None => format!("unknown key `{key}` in {context}"),
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// Parses every `#[crd(...)]` attribute in `attrs`.
+pub(crate) fn parse_crd_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> Vec<(Entry, Span)> {
+    let mut out = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident(CRD)) {
+        if let syn::Meta::Path(_) = attr.meta {
+            cx.error_spanned_by(attr, "expected `#[crd(...)]` with at least one key");
+            continue;
+        }
+        let result = attr.parse_nested_meta(|meta| {
+            if let Some(entry) = parse_entry(cx, &meta, "#[crd(...)]")? {
+                out.push(entry);
+            }
+            Ok(())
+        });
+        if let Err(err) = result {
+            cx.syn_error(err);
+        }
+    }
+    out
+}
+
+fn key_of(meta: &ParseNestedMeta) -> syn::Result<String> {
+    meta.path
+        .get_ident()
+        .map(|i| i.to_string().trim_start_matches("r#").to_owned())
+        .ok_or_else(|| meta.error("expected a key such as `minimum = 1`"))
+}
+
+fn parse_entry(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    context: &str,
+) -> syn::Result<Option<(Entry, Span)>> {
+    let name = key_of(meta)?;
+    let span = meta.path.span();
+    if name == ITEMS {
+        let mut inner = Vec::new();
+        meta.parse_nested_meta(|m| {
+            if let Some(e) = parse_entry(cx, &m, "items(...)")? {
+                inner.push(e);
+            }
+            Ok(())
+        })?;
+        return Ok(Some((Entry::Items(inner), span)));
+    }
+    let (Some(key), Some(kind)) = (intern(&name), kind_of(&name)) else {
+        cx.error_at(span, unknown_key_message(&name, context));
+        skip_value(meta)?;
+        return Ok(None);
+    };
+    match parse_value(cx, meta, key, kind)? {
+        Some(value) => Ok(Some((Entry::Value { key, value }, span))),
+        None => Ok(None),
+    }
+}
+
+/// Consumes whatever follows an unknown key, so one mistake does not hide the next.
+fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        meta.value()?.parse::<Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let _group: proc_macro2::Group = meta.input.parse()?;
+    }
+    Ok(())
+}
+
+fn parse_value(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta,
+    key: &str,
+    kind: Kind,
+) -> syn::Result<Option<Value>> {
+    let nested = |sub: &'static [(&'static str, Kind)]| -> syn::Result<Option<Value>> {
+        let mut obj = Map::new();
+        meta.parse_nested_meta(|m| {
+            let name = key_of(&m)?;
+            let Some((sub_key, sub_kind)) = sub.iter().find(|(k, _)| *k == name) else {
+                let known: Vec<_> = sub.iter().map(|(k, _)| format!("`{k}`")).collect();
+                cx.error_at(
+                    m.path.span(),
+                    format!(
+                        "unknown key `{name}` in `{key}(...)`; expected one of {}",
+                        known.join(", ")
+                    ),
+                );
+                return skip_value(&m);
+            };
+            if let Some(v) = parse_value(cx, &m, sub_key, *sub_kind)? {
+                obj.insert((*sub_key).to_owned(), v);
+            }
+            Ok(())
+        })?;
+        Ok(Some(Value::Object(obj)))
+    };
+    match kind {
+        Kind::Flag => {
+            if meta.input.peek(syn::Token![=]) {
+                let expr: Expr = meta.value()?.parse()?;
+                match &expr {
+                    Expr::Lit(l) => match &l.lit {
+                        Lit::Bool(b) => Ok(Some(Value::Bool(b.value))),
+                        _ => wrong(cx, &expr, key, "`true` or `false`"),
+                    },
+                    _ => wrong(cx, &expr, key, "`true` or `false`"),
+                }
+            } else if meta.input.peek(syn::token::Paren) {
+                Err(meta.error(format!("`{key}` takes no arguments; write `{key}` alone")))
+            } else {
+                Ok(Some(Value::Bool(true)))
+            }
+        }
+        Kind::FlagOrNested(sub) => {
+            if meta.input.peek(syn::token::Paren) {
+                nested(sub)
+            } else if meta.input.peek(syn::Token![=]) {
+                Err(meta.error(format!(
+                    "write `{key}` or `{key}(warning = \"...\")`, not `{key} = ...`"
+                )))
+            } else {
+                Ok(Some(Value::Object(Map::new())))
+            }
+        }
+        Kind::Nested(sub) => {
+            if !meta.input.peek(syn::token::Paren) {
+                return Err(meta.error(format!("`{key}` takes arguments: `{key}(...)`")));
+            }
+            nested(sub)
+        }
+        _ => {
+            if !meta.input.peek(syn::Token![=]) {
+                return Err(meta.error(format!("`{key}` needs a value: `{key} = ...`")));
+            }
+            let expr: Expr = meta.value()?.parse()?;
+            let result = match kind {
+                Kind::Number => expr_number(&expr).map(Value::Number),
+                Kind::Count => expr_count(&expr).map(|n| Value::Number(n.into())),
+                Kind::Str => expr_str(&expr).map(Value::String),
+                Kind::StrList => expr_array(&expr)
+                    .and_then(|items| items.iter().map(expr_str).collect::<Result<Vec<_>, _>>())
+                    .map(|v| Value::Array(v.into_iter().map(Value::String).collect())),
+                Kind::Json => expr_json(&expr),
+                Kind::JsonList => expr_array(&expr)
+                    .and_then(|items| items.iter().map(expr_json).collect::<Result<Vec<_>, _>>())
+                    .map(Value::Array),
+                _ => unreachable!("handled above"),
+            };
+            match result {
+                Ok(v) => Ok(Some(v)),
+                Err(expected) => wrong(cx, &expr, key, expected),
+            }
+        }
+    }
+}
+
+fn wrong(cx: &Ctxt, expr: &Expr, key: &str, expected: &str) -> syn::Result<Option<Value>> {
+    cx.error_spanned_by(expr, format!("`{key}` expects {expected}"));
+    Ok(None)
+}
+
+fn expr_number(expr: &Expr) -> Result<serde_json::Number, &'static str> {
+    const EXPECTED: &str = "a number such as `1` or `-0.5`";
+    match expr {
+        Expr::Lit(l) => lit_number(&l.lit, false).ok_or(EXPECTED),
+        Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => match &*u.expr {
+            Expr::Lit(l) => lit_number(&l.lit, true).ok_or(EXPECTED),
+            _ => Err(EXPECTED),
+        },
+        Expr::Group(g) => expr_number(&g.expr),
+        _ => Err(EXPECTED),
+    }
+}
+
+fn lit_number(lit: &Lit, negative: bool) -> Option<serde_json::Number> {
+    let sign = if negative { "-" } else { "" };
+    match lit {
+        Lit::Int(i) => format!("{sign}{}", i.base10_digits())
+            .parse::<i64>()
+            .ok()
+            .map(Into::into),
+        Lit::Float(f) => format!("{sign}{}", f.base10_digits())
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64),
+        _ => None,
+    }
+}
+
+fn expr_count(expr: &Expr) -> Result<u64, &'static str> {
+    const EXPECTED: &str = "a non-negative integer";
+    match expr {
+        Expr::Lit(l) => match &l.lit {
+            Lit::Int(i) => i.base10_parse::<u64>().map_err(|_| EXPECTED),
+            _ => Err(EXPECTED),
+        },
+        _ => Err(EXPECTED),
+    }
+}
+
+fn expr_str(expr: &Expr) -> Result<String, &'static str> {
+    match expr {
+        Expr::Lit(l) => match &l.lit {
+            Lit::Str(s) => Ok(s.value()),
+            _ => Err("a string literal"),
+        },
+        _ => Err("a string literal"),
+    }
+}
+
+fn expr_array(expr: &Expr) -> Result<Vec<Expr>, &'static str> {
+    match expr {
+        Expr::Array(a) => Ok(a.elems.iter().cloned().collect()),
+        _ => Err("a list such as `[\"a\", \"b\"]`"),
+    }
+}
+
+const JSON_EXPECTED: &str =
+    "a literal (`1`, `\"text\"`, `true`), a list of literals, or `json!(...)`";
+
+fn expr_json(expr: &Expr) -> Result<Value, &'static str> {
+    match expr {
+        Expr::Lit(l) => match &l.lit {
+            Lit::Str(s) => Ok(Value::String(s.value())),
+            Lit::Bool(b) => Ok(Value::Bool(b.value)),
+            lit => lit_number(lit, false)
+                .map(Value::Number)
+                .ok_or(JSON_EXPECTED),
+        },
+        Expr::Unary(_) => expr_number(expr).map(Value::Number),
+        Expr::Array(a) => a
+            .elems
+            .iter()
+            .map(expr_json)
+            .collect::<Result<_, _>>()
+            .map(Value::Array),
+        Expr::Macro(m)
+            if m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "json") =>
+        {
+            serde_json::from_str(&m.mac.tokens.to_string())
+                .map_err(|_| "plain JSON inside `json!(...)` (no Rust expressions)")
+        }
+        Expr::Group(g) => expr_json(&g.expr),
+        _ => Err(JSON_EXPECTED),
+    }
+}
+
+/// What one type, field or variant says through its markers.
+#[derive(Default)]
+pub(crate) struct Markers {
+    /// Schema keywords set verbatim (`minimum`, `pattern`, `x-kubernetes-list-type`, ...).
+    pub keywords: BTreeMap<&'static str, (Value, Span)>,
+    pub validations: Vec<Value>,
+    pub items: Option<(Box<Markers>, Span)>,
+    pub flags: BTreeMap<&'static str, Span>,
+    pub required: Option<(bool, Span)>,
+    pub one_of: Vec<(&'static str, Vec<String>, Span)>,
+    /// Version keys with their values, checked for placement by the caller.
+    pub version: BTreeMap<&'static str, (Value, Span)>,
+    pub printcolumns: Vec<Value>,
+    pub selectable_fields: Vec<Value>,
+    /// The Rust key and span of every marker, for placement and applicability checks.
+    pub seen: Vec<(&'static str, Span)>,
+}
+
+impl Markers {
+    pub(crate) fn from_entries(cx: &Ctxt, entries: Vec<(Entry, Span)>) -> Markers {
+        let mut m = Markers::default();
+        for (entry, span) in entries {
+            m.add(cx, entry, span);
+        }
+        m
+    }
+
+    pub(crate) fn add(&mut self, cx: &Ctxt, entry: Entry, span: Span) {
+        match entry {
+            Entry::Items(inner) => {
+                self.seen.push((ITEMS, span));
+                let items = &mut self.items.get_or_insert_with(|| (Box::default(), span)).0;
+                for (e, s) in inner {
+                    items.add(cx, e, s);
+                }
+            }
+            Entry::Ignored => {}
+            Entry::Value { key, value } => {
+                self.seen.push((key, span));
+                self.add_value(cx, key, value, span);
+            }
+        }
+    }
+
+    fn keyword(&mut self, cx: &Ctxt, key: &str, keyword: &'static str, value: Value, span: Span) {
+        if self.keywords.insert(keyword, (value, span)).is_some() {
+            cx.error_at(span, format!("duplicate marker `{key}`"));
+        }
+    }
+
+    fn add_value(&mut self, cx: &Ctxt, key: &'static str, value: Value, span: Span) {
+        let schema_keyword = match key {
+            MINIMUM => Some("minimum"),
+            MAXIMUM => Some("maximum"),
+            EXCLUSIVE_MINIMUM => Some("exclusiveMinimum"),
+            EXCLUSIVE_MAXIMUM => Some("exclusiveMaximum"),
+            MULTIPLE_OF => Some("multipleOf"),
+            MIN_LENGTH => Some("minLength"),
+            MAX_LENGTH => Some("maxLength"),
+            PATTERN => Some("pattern"),
+            ENUM_VALUES => Some("enum"),
+            FORMAT => Some("format"),
+            MIN_ITEMS => Some("minItems"),
+            MAX_ITEMS => Some("maxItems"),
+            MIN_PROPERTIES => Some("minProperties"),
+            MAX_PROPERTIES => Some("maxProperties"),
+            TYPE => Some("type"),
+            DEFAULT => Some("default"),
+            EXAMPLE => Some("example"),
+            EMBEDDED_RESOURCE => Some("x-kubernetes-embedded-resource"),
+            PRESERVE_UNKNOWN_FIELDS => Some("x-kubernetes-preserve-unknown-fields"),
+            LIST_TYPE => Some("x-kubernetes-list-type"),
+            MAP_TYPE | STRUCT_TYPE => Some("x-kubernetes-map-type"),
+            TITLE => Some("x-kubeforge-title"),
+            DESCRIPTION => Some("description"),
+            NULLABLE => Some("x-kubeforge-nullable"),
+            EXTERNAL_DOCS => Some("externalDocs"),
+            _ => None,
+        };
+        if let Some(keyword) = schema_keyword {
+            return self.keyword(cx, key, keyword, value, span);
+        }
+        match key {
+            LIST_MAP_KEYS => {
+                // `+listMapKey` is repeatable in the doc form; the lists concatenate.
+                let entry = self
+                    .keywords
+                    .entry("x-kubernetes-list-map-keys")
+                    .or_insert_with(|| (Value::Array(Vec::new()), span));
+                if let (Value::Array(have), Value::Array(more)) = (&mut entry.0, value) {
+                    have.extend(more);
+                }
+            }
+            VALIDATION => self.validations.push(validation_json(value)),
+            REQUIRED | OPTIONAL => {
+                let wanted = (key == REQUIRED) == (value == Value::Bool(true));
+                if let Some((had, _)) = self.required
+                    && had != wanted
+                {
+                    cx.error_at(
+                        span,
+                        "contradictory markers: both `required` and `optional`",
+                    );
+                }
+                self.required = Some((wanted, span));
+            }
+            INT_OR_STRING | SCHEMALESS | IMMUTABLE | UNIQUE_ITEMS => {
+                if value == Value::Bool(true) && self.flags.insert(key, span).is_some() {
+                    cx.error_at(span, format!("duplicate marker `{key}`"));
+                }
+            }
+            AT_MOST_ONE_OF | EXACTLY_ONE_OF | AT_LEAST_ONE_OF => {
+                let fields = value
+                    .as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|v| v.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                self.one_of.push((key, fields, span));
+            }
+            PRINTCOLUMN => self.printcolumns.push(value),
+            SELECTABLE_FIELD => self.selectable_fields.push(value),
+            _ => {
+                if self.version.insert(key, (value, span)).is_some() {
+                    cx.error_at(span, format!("duplicate marker `{key}`"));
+                }
+            }
+        }
+    }
+
+    pub(crate) fn flag(&self, key: &str) -> Option<Span> {
+        self.flags.get(key).copied()
+    }
+
+    pub(crate) fn version_flag(&self, key: &str) -> bool {
+        self.version
+            .get(key)
+            .is_some_and(|(v, _)| v != &Value::Bool(false))
+    }
+
+    pub(crate) fn version_str(&self, key: &str) -> Option<String> {
+        self.version
+            .get(key)
+            .and_then(|(v, _)| v.as_str().map(str::to_owned))
+    }
+}
+
+/// `validation(rule, message, ...)` in the key spelling of `x-kubernetes-validations`.
+fn validation_json(value: Value) -> Value {
+    let Value::Object(obj) = value else {
+        return value;
+    };
+    let renamed = obj
+        .into_iter()
+        .map(|(k, v)| {
+            let k = match k.as_str() {
+                "message_expression" => "messageExpression".to_owned(),
+                "field_path" => "fieldPath".to_owned(),
+                "optional_old_self" => "optionalOldSelf".to_owned(),
+                _ => k,
+            };
+            (k, v)
+        })
+        .collect();
+    Value::Object(renamed)
+}

@@ -1,0 +1,556 @@
+//! Cross-checks run after parsing: placement of each marker, markers against the field's type,
+//! contradictions, regular expressions, CEL rules, and enum shapes a structural schema cannot
+//! describe. Every problem is reported at the marker's span.
+
+use proc_macro2::Span;
+use serde_json::Value;
+
+use crate::attr::Markers;
+use crate::ctxt::Ctxt;
+use crate::model::{Container, Data, Field, Style};
+use crate::shape::{self, Class, Scalar, Shape};
+use crate::symbol::*;
+
+pub(crate) fn check(cx: &Ctxt, c: &Container) {
+    check_type_markers(cx, c);
+    match &c.data {
+        Data::Struct(style, fields) => {
+            if *style == Style::Unit {
+                cx.error_spanned_by(
+                    &c.input.ident,
+                    "a unit struct serialises as `null`, which a CRD schema cannot describe; give it fields",
+                );
+            }
+            for f in fields {
+                check_field(cx, f);
+            }
+            check_one_of(cx, &c.markers, fields, c.serde.default);
+        }
+        Data::Enum(variants) => {
+            check_enum(cx, c);
+            for v in variants {
+                for f in &v.fields {
+                    check_field(cx, f);
+                }
+            }
+        }
+    }
+}
+
+fn check_type_markers(cx: &Ctxt, c: &Container) {
+    for (key, span) in &c.markers.seen {
+        if VERSION_KEYS.contains(key) && c.kube.is_none() {
+            cx.error_at(
+                *span,
+                format!("`{key}` is a version marker: it applies to the struct that carries `#[kube(...)]`"),
+            );
+        }
+        if matches!(*key, REQUIRED | OPTIONAL | IMMUTABLE) {
+            cx.error_at(*span, format!("`{key}` applies to fields, not to types"));
+        }
+    }
+    let classes = match &c.data {
+        Data::Struct(Style::Named, _) => Some(vec![Class::Object]),
+        Data::Enum(vs) if vs.iter().all(|v| v.style == Style::Unit) => Some(vec![Class::String]),
+        _ => None,
+    };
+    check_schema_markers(cx, &c.markers, classes.as_deref(), false);
+    if c.markers.version_flag(STORAGE_VERSION) && c.markers.version_flag(SKIP) {
+        let span = c.markers.version[SKIP].1;
+        cx.error_at(
+            span,
+            "contradictory markers: `storage_version` and `skip` on one version",
+        );
+    }
+    for col in &c.markers.printcolumns {
+        check_printcolumn(cx, col, span_of(&c.markers, PRINTCOLUMN));
+    }
+    for sel in &c.markers.selectable_fields {
+        if !sel
+            .get("json_path")
+            .and_then(Value::as_str)
+            .is_some_and(|p| p.starts_with('.'))
+        {
+            cx.error_at(
+                span_of(&c.markers, SELECTABLE_FIELD),
+                "`selectable_field` needs `json_path = \".spec.field\"` (starting with `.`)",
+            );
+        }
+    }
+    if let Some((scale, span)) = c.markers.version.get(SCALE) {
+        for key in ["spec_path", "status_path"] {
+            if !scale
+                .get(key)
+                .and_then(Value::as_str)
+                .is_some_and(|p| p.starts_with('.'))
+            {
+                cx.error_at(
+                    *span,
+                    format!("`scale` needs `{key}` (a JSON path starting with `.`)"),
+                );
+            }
+        }
+    }
+    if let Some((meta, span)) = c.markers.version.get(METADATA) {
+        for list in ["annotations", "labels"] {
+            for entry in meta
+                .get(list)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if !entry
+                    .as_str()
+                    .is_some_and(|s| s.split_once('=').is_some_and(|(k, _)| !k.is_empty()))
+                {
+                    cx.error_at(
+                        *span,
+                        format!(
+                            "`metadata({list})` entries are written `\"key=value\"`, found {entry}"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn span_of(m: &Markers, key: &str) -> Span {
+    m.seen
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or_else(Span::call_site, |(_, s)| *s)
+}
+
+fn check_printcolumn(cx: &Ctxt, col: &Value, span: Span) {
+    for key in ["name", "type", "json_path"] {
+        if col
+            .get(key)
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+        {
+            cx.error_at(span, format!("`printcolumn` needs `{key} = \"...\"`"));
+        }
+    }
+    if let Some(t) = col.get("type").and_then(Value::as_str)
+        && !["integer", "number", "string", "boolean", "date"].contains(&t)
+    {
+        cx.error_at(
+            span,
+            format!("printcolumn type `{t}` is not one of integer, number, string, boolean, date"),
+        );
+    }
+    if let Some(p) = col.get("json_path").and_then(Value::as_str)
+        && !p.starts_with('.')
+    {
+        cx.error_at(
+            span,
+            format!("printcolumn json_path `{p}` must start with `.`"),
+        );
+    }
+}
+
+fn check_field(cx: &Ctxt, f: &Field) {
+    for (key, span) in &f.markers.seen {
+        if TYPE_ONLY_KEYS.contains(key) {
+            cx.error_at(
+                *span,
+                format!("`{key}` applies to a struct, not to a field"),
+            );
+        } else if VERSION_KEYS.contains(key) {
+            cx.error_at(
+                *span,
+                format!("`{key}` is a version marker: it applies to the struct that carries `#[kube(...)]`"),
+            );
+        }
+    }
+    if f.serde.flatten && !f.markers.seen.is_empty() {
+        cx.error_at(f.markers.seen[0].1, "markers have no effect on a `#[serde(flatten)]` field: put them on the flattened type's fields");
+    }
+    let classes = declared_classes(&f.markers).or_else(|| shape::classes(f.ty));
+    check_schema_markers(cx, &f.markers, classes.as_deref(), is_integer(f.ty));
+    if let Some((items, span)) = &f.markers.items {
+        match shape::item_type(f.ty) {
+            Some(item) => {
+                let classes = declared_classes(items).or_else(|| shape::classes(item));
+                check_schema_markers(cx, items, classes.as_deref(), is_integer(item));
+            }
+            None if shape::classes(f.ty).is_some() => {
+                cx.error_at(
+                    *span,
+                    "`items(...)` applies to lists (`Vec<T>`, sets, arrays)",
+                );
+            }
+            None => check_schema_markers(cx, items, None, false),
+        }
+        for (key, span) in &items.seen {
+            if matches!(*key, REQUIRED | OPTIONAL | IMMUTABLE | ITEMS) {
+                cx.error_at(*span, format!("`{key}` cannot be used inside `items(...)`"));
+            }
+        }
+    }
+}
+
+fn is_integer(ty: &syn::Type) -> bool {
+    match shape::shape(ty) {
+        Shape::Option(t) | Shape::Transparent(t) => is_integer(t),
+        Shape::Scalar(Scalar::Integer) => true,
+        _ => false,
+    }
+}
+
+fn declared_classes(m: &Markers) -> Option<Vec<Class>> {
+    if m.flag(INT_OR_STRING).is_some() {
+        return Some(vec![Class::String, Class::Numeric]);
+    }
+    let (ty, _) = m.keywords.get("type")?;
+    shape::class_of_type_name(ty.as_str()?)
+}
+
+/// Which class each schema keyword needs.
+fn keyword_class(keyword: &str) -> Option<Class> {
+    Some(match keyword {
+        "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => {
+            Class::Numeric
+        }
+        "minLength" | "maxLength" | "pattern" => Class::String,
+        "minItems" | "maxItems" | "x-kubernetes-list-type" | "x-kubernetes-list-map-keys" => {
+            Class::Array
+        }
+        "minProperties" | "maxProperties" | "x-kubernetes-map-type" => Class::Object,
+        _ => return None,
+    })
+}
+
+fn rust_key(keyword: &str) -> &str {
+    match keyword {
+        "exclusiveMinimum" => EXCLUSIVE_MINIMUM,
+        "exclusiveMaximum" => EXCLUSIVE_MAXIMUM,
+        "multipleOf" => MULTIPLE_OF,
+        "minLength" => MIN_LENGTH,
+        "maxLength" => MAX_LENGTH,
+        "minItems" => MIN_ITEMS,
+        "maxItems" => MAX_ITEMS,
+        "minProperties" => MIN_PROPERTIES,
+        "maxProperties" => MAX_PROPERTIES,
+        "x-kubernetes-list-type" => LIST_TYPE,
+        "x-kubernetes-list-map-keys" => LIST_MAP_KEYS,
+        "x-kubernetes-map-type" => "map_type/struct_type",
+        "enum" => ENUM_VALUES,
+        other => other,
+    }
+}
+
+fn class_name(c: Class) -> &'static str {
+    match c {
+        Class::Numeric => "numbers",
+        Class::String => "strings",
+        Class::Array => "lists",
+        Class::Object => "maps and structs",
+    }
+}
+
+fn check_schema_markers(cx: &Ctxt, m: &Markers, classes: Option<&[Class]>, integer: bool) {
+    for (keyword, (value, span)) in &m.keywords {
+        if let (Some(need), Some(have)) = (keyword_class(keyword), classes)
+            && !have.contains(&need)
+        {
+            cx.error_at(
+                *span,
+                format!(
+                    "`{}` applies to {}, not to this field's type",
+                    rust_key(keyword),
+                    class_name(need)
+                ),
+            );
+        }
+        if integer
+            && matches!(*keyword, "minimum" | "maximum" | "multipleOf")
+            && value.as_f64().is_some_and(|v| v.fract() != 0.0)
+        {
+            cx.error_at(
+                *span,
+                format!(
+                    "`{}` must be a whole number on an integer field",
+                    rust_key(keyword)
+                ),
+            );
+        }
+        check_keyword_value(cx, keyword, value, *span);
+    }
+    if let Some(span) = m.flag(UNIQUE_ITEMS) {
+        cx.error_at(
+            span,
+            "the apiserver rejects `uniqueItems: true`; write `list_type = \"set\"` instead",
+        );
+    }
+    if let Some(span) = m.flag(INT_OR_STRING)
+        && m.keywords.contains_key("type")
+    {
+        cx.error_at(span, "contradictory markers: `int_or_string` and `type`");
+    }
+    check_pairs(cx, m);
+    for rule in &m.validations {
+        check_validation(cx, rule, span_of(m, VALIDATION));
+    }
+}
+
+fn num(m: &Markers, keyword: &str) -> Option<(f64, Span)> {
+    m.keywords
+        .get(keyword)
+        .and_then(|(v, s)| v.as_f64().map(|f| (f, *s)))
+}
+
+fn check_pairs(cx: &Ctxt, m: &Markers) {
+    for (lo, hi) in [
+        ("minimum", "maximum"),
+        ("minLength", "maxLength"),
+        ("minItems", "maxItems"),
+        ("minProperties", "maxProperties"),
+    ] {
+        if let (Some((a, _)), Some((b, span))) = (num(m, lo), num(m, hi))
+            && a > b
+        {
+            cx.error_at(
+                span,
+                format!(
+                    "contradictory markers: `{}` ({a}) is greater than `{}` ({b})",
+                    rust_key(lo),
+                    rust_key(hi)
+                ),
+            );
+        }
+    }
+    for (flag, bound) in [
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ] {
+        if let Some((v, span)) = m.keywords.get(flag)
+            && v == &Value::Bool(true)
+            && !m.keywords.contains_key(bound)
+        {
+            cx.error_at(*span, format!("`{}` needs `{bound}`", rust_key(flag)));
+        }
+    }
+    let list_type = m
+        .keywords
+        .get("x-kubernetes-list-type")
+        .and_then(|(v, _)| v.as_str());
+    if let Some((_, span)) = m.keywords.get("x-kubernetes-list-map-keys")
+        && list_type != Some("map")
+    {
+        cx.error_at(*span, "`list_map_keys` needs `list_type = \"map\"`");
+    }
+    if let (Some("map"), Some((_, span))) = (list_type, m.keywords.get("x-kubernetes-list-type"))
+        && !m.keywords.contains_key("x-kubernetes-list-map-keys")
+    {
+        cx.error_at(
+            *span,
+            "`list_type = \"map\"` needs `list_map_keys = [\"...\"]`",
+        );
+    }
+    if let (Some((Value::Array(values), _)), Some((default, span))) =
+        (m.keywords.get("enum"), m.keywords.get("default"))
+        && !values.contains(default)
+    {
+        cx.error_at(
+            *span,
+            format!("the default {default} is not one of `enum_values`"),
+        );
+    }
+}
+
+fn check_keyword_value(cx: &Ctxt, keyword: &str, value: &Value, span: Span) {
+    let one_of = |allowed: &[&str]| {
+        if !value.as_str().is_some_and(|v| allowed.contains(&v)) {
+            cx.error_at(
+                span,
+                format!(
+                    "`{}` must be one of {}, found {value}",
+                    rust_key(keyword),
+                    allowed.join(", ")
+                ),
+            );
+        }
+    };
+    match keyword {
+        "pattern" => {
+            if let Some(re) = value.as_str()
+                && let Err(e) = regex_syntax::Parser::new().parse(re)
+            {
+                let msg = e.to_string().lines().last().unwrap_or_default().to_owned();
+                cx.error_at(
+                    span,
+                    format!("invalid regular expression in `pattern`: {msg}"),
+                );
+            }
+        }
+        "multipleOf" if value.as_f64().is_some_and(|v| v <= 0.0) => {
+            cx.error_at(span, "`multiple_of` must be greater than 0");
+        }
+        "type" => one_of(&["string", "integer", "number", "boolean", "array", "object"]),
+        "x-kubernetes-list-type" => one_of(&["atomic", "set", "map"]),
+        "x-kubernetes-map-type" => one_of(&["granular", "atomic"]),
+        "enum" if value.as_array().is_some_and(Vec::is_empty) => {
+            cx.error_at(span, "`enum_values` needs at least one value");
+        }
+        "externalDocs" if value.get("url").is_none() && value.get("description").is_none() => {
+            cx.error_at(span, "`external_docs` needs `url` or `description`");
+        }
+        _ => {}
+    }
+}
+
+const REASONS: &[&str] = &[
+    "FieldValueInvalid",
+    "FieldValueForbidden",
+    "FieldValueRequired",
+    "FieldValueDuplicate",
+];
+
+fn check_validation(cx: &Ctxt, rule: &Value, span: Span) {
+    let Some(text) = rule
+        .get("rule")
+        .and_then(Value::as_str)
+        .filter(|r| !r.trim().is_empty())
+    else {
+        cx.error_at(
+            span,
+            "`validation` needs `rule = \"...\"` (a CEL expression)",
+        );
+        return;
+    };
+    if let Err(e) = cel_shape(text) {
+        cx.error_at(span, format!("invalid CEL rule `{text}`: {e}"));
+    }
+    if let Some(reason) = rule.get("reason").and_then(Value::as_str)
+        && !REASONS.contains(&reason)
+    {
+        cx.error_at(
+            span,
+            format!(
+                "`reason` must be one of {}, found `{reason}`",
+                REASONS.join(", ")
+            ),
+        );
+    }
+    if let Some(path) = rule.get("fieldPath").and_then(Value::as_str)
+        && !path.starts_with('.')
+    {
+        cx.error_at(
+            span,
+            format!("`field_path` must start with `.`, found `{path}`"),
+        );
+    }
+}
+
+/// What can be checked of a CEL expression without a CEL parser: balanced brackets and closed
+/// string literals.
+fn cel_shape(rule: &str) -> Result<(), String> {
+    let mut stack = Vec::new();
+    let mut chars = rule.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                let mut closed = false;
+                while let Some(d) = chars.next() {
+                    if d == '\\' {
+                        chars.next();
+                    } else if d == c {
+                        closed = true;
+                        break;
+                    }
+                }
+                if !closed {
+                    return Err(format!("unterminated string literal starting with {c}"));
+                }
+            }
+            '(' | '[' | '{' => stack.push(c),
+            ')' | ']' | '}' => {
+                let open = match c {
+                    ')' => '(',
+                    ']' => '[',
+                    _ => '{',
+                };
+                if stack.pop() != Some(open) {
+                    return Err(format!("unbalanced `{c}`"));
+                }
+            }
+            _ => {}
+        }
+    }
+    match stack.pop() {
+        Some(open) => Err(format!("unclosed `{open}`")),
+        None => Ok(()),
+    }
+}
+
+fn check_one_of(cx: &Ctxt, m: &Markers, fields: &[Field], container_default: bool) {
+    for (key, names, span) in &m.one_of {
+        if names.len() < 2 {
+            cx.error_at(*span, format!("`{key}` needs at least two field names"));
+        }
+        for name in names {
+            match fields.iter().find(|f| &f.name == name) {
+                None => cx.error_at(
+                    *span,
+                    format!("`{key}` names `{name}`, which is not a property of this struct"),
+                ),
+                Some(f) if f.required(container_default) => cx.error_at(
+                    *span,
+                    format!("`{key}` names `{name}`, which is required; make it an `Option`"),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+fn check_enum(cx: &Ctxt, c: &Container) {
+    let Data::Enum(variants) = &c.data else {
+        return;
+    };
+    let variants: Vec<_> = variants.iter().filter(|v| !v.serde.skip).collect();
+    if variants.is_empty() {
+        cx.error_spanned_by(
+            &c.input.ident,
+            "an enum without variants has no values to describe",
+        );
+        return;
+    }
+    let unit = variants.iter().filter(|v| v.style == Style::Unit).count();
+    let tagged = c.serde.tag.is_some();
+    if c.serde.untagged && unit > 0 {
+        let v = variants
+            .iter()
+            .find(|v| v.style == Style::Unit)
+            .map(|v| &v.original.ident);
+        cx.error_spanned_by(v, "a unit variant of an untagged enum serialises as `null`, which a CRD schema cannot describe");
+    }
+    if !tagged && !c.serde.untagged && unit > 0 && unit < variants.len() {
+        let v = variants
+            .iter()
+            .find(|v| v.style != Style::Unit)
+            .map(|v| &v.original.ident);
+        cx.error_spanned_by(
+            v,
+            "this enum mixes unit and data variants, so serde writes it as a string or as an object, which a structural schema cannot describe; add `#[serde(tag = \"type\")]` (internally tagged) or make every variant carry data",
+        );
+    }
+    if tagged && c.serde.content.is_none() {
+        for v in &variants {
+            if v.style == Style::Tuple && v.fields.len() == 1 {
+                if let Shape::Scalar(_) | Shape::Array(_) | Shape::Set(_) =
+                    shape::shape(v.fields[0].ty)
+                {
+                    cx.error_spanned_by(&v.original.ident, "an internally tagged variant must hold a struct or a map; add `#[serde(content = \"value\")]` (adjacently tagged)");
+                }
+            } else if v.style == Style::Tuple {
+                cx.error_spanned_by(
+                    &v.original.ident,
+                    "serde cannot write tuple variants of an internally tagged enum",
+                );
+            }
+        }
+    }
+}

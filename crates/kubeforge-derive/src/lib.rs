@@ -1,0 +1,43 @@
+//! Derive macros for Kubeforge. The macros are thin shims; the work is in the modules below so it
+//! can be unit-tested. Users depend on `kubeforge`, which re-exports these with full docs.
+
+mod attr;
+mod check;
+mod ctxt;
+mod doc;
+mod emit;
+mod kube_attr;
+mod marker_value;
+mod model;
+mod serde_attr;
+mod shape;
+mod symbol;
+
+use proc_macro::TokenStream;
+
+/// See `kubeforge::CrdSchema` for the attribute language.
+#[proc_macro_derive(CrdSchema, attributes(crd))]
+pub fn derive_crd_schema(input: TokenStream) -> TokenStream {
+    crd_schema(input.into()).into()
+}
+
+fn crd_schema(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    let input: syn::DeriveInput = match syn::parse2(input) {
+        Ok(input) => input,
+        Err(e) => return e.to_compile_error(),
+    };
+    let cx = ctxt::Ctxt::new();
+    let container = model::Container::from_ast(&cx, &input);
+    if let Some(c) = &container {
+        check::check(&cx, c);
+    }
+    match (cx.check(), container) {
+        (Ok(()), Some(c)) => emit::emit(&c),
+        (Err(e), _) => {
+            let mut out = e.to_compile_error();
+            out.extend(emit::dummy(&input));
+            out
+        }
+        (Ok(()), None) => emit::dummy(&input),
+    }
+}

@@ -1,0 +1,51 @@
+//! Kubeforge: kubebuilder-style CRD generation for kube-rs.
+//!
+//! Annotate API types with `#[derive(CrdSchema)]` beside kube's `#[derive(CustomResource)]`;
+//! [`crds()`] returns every CRD the linked crates define, merged across versions and shaped the
+//! way controller-gen writes them; [`write_crds`] writes them as `<group>_<plural>.yaml`.
+
+// The derive emits `::kubeforge::...` paths; this lets kubeforge's own types use it too.
+extern crate self as kubeforge;
+
+mod crds;
+mod error;
+mod fs;
+mod known_types;
+mod normalize;
+pub mod registry;
+mod schema;
+pub mod structural;
+pub mod types;
+pub mod yaml;
+
+pub use crds::{
+    GenerateOptions, VERSION_ANNOTATION, crd_files, crd_to_value, crds, crds_with, write_crds,
+    write_crds_with,
+};
+pub use error::Error;
+pub use fs::write_atomic;
+
+#[doc = include_str!("../docs/crd_schema.md")]
+pub use kubeforge_derive::CrdSchema;
+
+/// What an API types file needs: `use kubeforge::prelude::*;`.
+pub mod prelude {
+    pub use crate::CrdSchema;
+    pub use kube::CustomResource;
+    pub use schemars::JsonSchema;
+    pub use serde::{Deserialize, Serialize};
+}
+
+/// Used by the code `#[derive(CrdSchema)]` generates; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::schema::{
+        ObjectBuilder, Tagging, apply_patch, array, describe, enum_schema, field_schema, map, set,
+        to_schema, tuple,
+    };
+    pub use inventory;
+    pub use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
+    pub use kube::core::CustomResourceExt;
+    pub use schemars;
+    pub use serde_json::Value;
+}
