@@ -224,6 +224,7 @@ fn parse_value(
 ) -> syn::Result<Option<Value>> {
     let nested = |sub: &'static [(&'static str, Kind)]| -> syn::Result<Option<Value>> {
         let mut obj = Map::new();
+        let mut unknown = false;
         meta.parse_nested_meta(|m| {
             let name = key_of(&m)?;
             let Some((sub_key, sub_kind)) = sub.iter().find(|(k, _)| *k == name) else {
@@ -235,6 +236,7 @@ fn parse_value(
                         known.join(", ")
                     ),
                 );
+                unknown = true;
                 return skip_value(&m);
             };
             if let Some(v) = parse_value(cx, &m, sub_key, *sub_kind)? {
@@ -242,7 +244,8 @@ fn parse_value(
             }
             Ok(())
         })?;
-        Ok(Some(Value::Object(obj)))
+        // One misspelt argument is reported once, not again as a missing one.
+        Ok((!unknown).then_some(Value::Object(obj)))
     };
     match kind {
         Kind::Flag => {
@@ -404,15 +407,15 @@ fn expr_json(expr: &Expr) -> Result<Value, &'static str> {
 pub(crate) struct Markers {
     /// Schema keywords set verbatim (`minimum`, `pattern`, `x-kubernetes-list-type`, ...).
     pub keywords: BTreeMap<&'static str, (Value, Span)>,
-    pub validations: Vec<Value>,
+    pub validations: Vec<(Value, Span)>,
     pub items: Option<(Box<Markers>, Span)>,
     pub flags: BTreeMap<&'static str, Span>,
     pub required: Option<(bool, Span)>,
     pub one_of: Vec<(&'static str, Vec<String>, Span)>,
     /// Version keys with their values, checked for placement by the caller.
     pub version: BTreeMap<&'static str, (Value, Span)>,
-    pub printcolumns: Vec<Value>,
-    pub selectable_fields: Vec<Value>,
+    pub printcolumns: Vec<(Value, Span)>,
+    pub selectable_fields: Vec<(Value, Span)>,
     /// The Rust key and span of every marker, for placement and applicability checks.
     pub seen: Vec<(&'static str, Span)>,
 }
@@ -492,7 +495,7 @@ impl Markers {
                     have.extend(more);
                 }
             }
-            VALIDATION => self.validations.push(validation_json(value)),
+            VALIDATION => self.validations.push((validation_json(value), span)),
             REQUIRED | OPTIONAL => {
                 let wanted = (key == REQUIRED) == (value == Value::Bool(true));
                 if let Some((had, _)) = self.required
@@ -521,8 +524,8 @@ impl Markers {
                     .unwrap_or_default();
                 self.one_of.push((key, fields, span));
             }
-            PRINTCOLUMN => self.printcolumns.push(value),
-            SELECTABLE_FIELD => self.selectable_fields.push(value),
+            PRINTCOLUMN => self.printcolumns.push((value, span)),
+            SELECTABLE_FIELD => self.selectable_fields.push((value, span)),
             _ => {
                 if self.version.insert(key, (value, span)).is_some() {
                     cx.error_at(span, format!("duplicate marker `{key}`"));

@@ -54,7 +54,7 @@ fn check_type_markers(cx: &Ctxt, c: &Container) {
         Data::Enum(vs) if vs.iter().all(|v| v.style == Style::Unit) => Some(vec![Class::String]),
         _ => None,
     };
-    check_schema_markers(cx, &c.markers, classes.as_deref(), false);
+    check_schema_markers(cx, &c.markers, classes.as_deref(), false, "this type");
     if c.markers.version_flag(STORAGE_VERSION) && c.markers.version_flag(SKIP) {
         let span = c.markers.version[SKIP].1;
         cx.error_at(
@@ -62,17 +62,17 @@ fn check_type_markers(cx: &Ctxt, c: &Container) {
             "contradictory markers: `storage_version` and `skip` on one version",
         );
     }
-    for col in &c.markers.printcolumns {
-        check_printcolumn(cx, col, span_of(&c.markers, PRINTCOLUMN));
+    for (col, span) in &c.markers.printcolumns {
+        check_printcolumn(cx, col, *span);
     }
-    for sel in &c.markers.selectable_fields {
+    for (sel, span) in &c.markers.selectable_fields {
         if !sel
             .get("json_path")
             .and_then(Value::as_str)
             .is_some_and(|p| p.starts_with('.'))
         {
             cx.error_at(
-                span_of(&c.markers, SELECTABLE_FIELD),
+                *span,
                 "`selectable_field` needs `json_path = \".spec.field\"` (starting with `.`)",
             );
         }
@@ -99,10 +99,11 @@ fn check_type_markers(cx: &Ctxt, c: &Container) {
                 .into_iter()
                 .flatten()
             {
-                if !entry
+                let well_formed = entry
                     .as_str()
-                    .is_some_and(|s| s.split_once('=').is_some_and(|(k, _)| !k.is_empty()))
-                {
+                    .and_then(|s| s.split_once('='))
+                    .is_some_and(|(k, _)| !k.is_empty());
+                if !well_formed {
                     cx.error_at(
                         *span,
                         format!(
@@ -113,13 +114,6 @@ fn check_type_markers(cx: &Ctxt, c: &Container) {
             }
         }
     }
-}
-
-fn span_of(m: &Markers, key: &str) -> Span {
-    m.seen
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map_or_else(Span::call_site, |(_, s)| *s)
 }
 
 fn check_printcolumn(cx: &Ctxt, col: &Value, span: Span) {
@@ -164,16 +158,34 @@ fn check_field(cx: &Ctxt, f: &Field) {
             );
         }
     }
+    if f.serde.skip && !f.markers.seen.is_empty() {
+        cx.error_at(
+            f.markers.seen[0].1,
+            "markers have no effect on a `#[serde(skip)]` field: it is not part of the schema",
+        );
+    }
     if f.serde.flatten && !f.markers.seen.is_empty() {
         cx.error_at(f.markers.seen[0].1, "markers have no effect on a `#[serde(flatten)]` field: put them on the flattened type's fields");
     }
     let classes = declared_classes(&f.markers).or_else(|| shape::classes(f.ty));
-    check_schema_markers(cx, &f.markers, classes.as_deref(), is_integer(f.ty));
+    check_schema_markers(
+        cx,
+        &f.markers,
+        classes.as_deref(),
+        is_integer(f.ty),
+        "this field's type",
+    );
     if let Some((items, span)) = &f.markers.items {
         match shape::item_type(f.ty) {
             Some(item) => {
                 let classes = declared_classes(items).or_else(|| shape::classes(item));
-                check_schema_markers(cx, items, classes.as_deref(), is_integer(item));
+                check_schema_markers(
+                    cx,
+                    items,
+                    classes.as_deref(),
+                    is_integer(item),
+                    "the list's items",
+                );
             }
             None if shape::classes(f.ty).is_some() => {
                 cx.error_at(
@@ -181,7 +193,7 @@ fn check_field(cx: &Ctxt, f: &Field) {
                     "`items(...)` applies to lists (`Vec<T>`, sets, arrays)",
                 );
             }
-            None => check_schema_markers(cx, items, None, false),
+            None => check_schema_markers(cx, items, None, false, "the list's items"),
         }
         for (key, span) in &items.seen {
             if matches!(*key, REQUIRED | OPTIONAL | IMMUTABLE | ITEMS) {
@@ -250,7 +262,13 @@ fn class_name(c: Class) -> &'static str {
     }
 }
 
-fn check_schema_markers(cx: &Ctxt, m: &Markers, classes: Option<&[Class]>, integer: bool) {
+fn check_schema_markers(
+    cx: &Ctxt,
+    m: &Markers,
+    classes: Option<&[Class]>,
+    integer: bool,
+    what: &str,
+) {
     for (keyword, (value, span)) in &m.keywords {
         if let (Some(need), Some(have)) = (keyword_class(keyword), classes)
             && !have.contains(&need)
@@ -258,7 +276,7 @@ fn check_schema_markers(cx: &Ctxt, m: &Markers, classes: Option<&[Class]>, integ
             cx.error_at(
                 *span,
                 format!(
-                    "`{}` applies to {}, not to this field's type",
+                    "`{}` applies to {}, not to {what}",
                     rust_key(keyword),
                     class_name(need)
                 ),
@@ -290,8 +308,8 @@ fn check_schema_markers(cx: &Ctxt, m: &Markers, classes: Option<&[Class]>, integ
         cx.error_at(span, "contradictory markers: `int_or_string` and `type`");
     }
     check_pairs(cx, m);
-    for rule in &m.validations {
-        check_validation(cx, rule, span_of(m, VALIDATION));
+    for (rule, span) in &m.validations {
+        check_validation(cx, rule, *span);
     }
 }
 
@@ -378,7 +396,9 @@ fn check_keyword_value(cx: &Ctxt, keyword: &str, value: &Value, span: Span) {
             if let Some(re) = value.as_str()
                 && let Err(e) = regex_syntax::Parser::new().parse(re)
             {
-                let msg = e.to_string().lines().last().unwrap_or_default().to_owned();
+                let text = e.to_string();
+                let last = text.lines().last().unwrap_or_default();
+                let msg = last.trim_start_matches("error: ").to_owned();
                 cx.error_at(
                     span,
                     format!("invalid regular expression in `pattern`: {msg}"),
@@ -491,7 +511,7 @@ fn check_one_of(cx: &Ctxt, m: &Markers, fields: &[Field], container_default: boo
             cx.error_at(*span, format!("`{key}` needs at least two field names"));
         }
         for name in names {
-            match fields.iter().find(|f| &f.name == name) {
+            match fields.iter().find(|f| &f.name == name && !f.serde.skip) {
                 None => cx.error_at(
                     *span,
                     format!("`{key}` names `{name}`, which is not a property of this struct"),

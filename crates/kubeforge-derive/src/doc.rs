@@ -104,7 +104,7 @@ fn marker_entry(cx: &Ctxt, marker: &str, span: Span) -> Option<(Entry, Span)> {
     {
         return None;
     }
-    match translate(&line.name, &line.args) {
+    match translate(&line.name, &line.args, span) {
         Ok(Some(entry)) => Some((entry, span)),
         Ok(None) if ours || is_bare_known(&line.name) => {
             cx.error_at(span, format!("unknown marker `+{}`", line.name));
@@ -120,6 +120,8 @@ fn marker_entry(cx: &Ctxt, marker: &str, span: Span) -> Option<(Entry, Span)> {
 }
 
 fn is_bare_known(name: &str) -> bool {
+    // `+listType:map` is a typo of `+listType=map`, not another tool's marker.
+    let name = name.split(':').next().unwrap_or(name);
     matches!(
         name,
         "optional"
@@ -135,10 +137,12 @@ fn is_bare_known(name: &str) -> bool {
 
 type Translated = Result<Option<Entry>, String>;
 
-fn translate(name: &str, args: &MarkerArgs) -> Translated {
+fn translate(name: &str, args: &MarkerArgs, span: Span) -> Translated {
     if let Some(rest) = name.strip_prefix("kubebuilder:validation:items:") {
-        return Ok(translate(&format!("kubebuilder:validation:{rest}"), args)?
-            .map(|e| Entry::Items(vec![(e, Span::call_site())])));
+        return Ok(
+            translate(&format!("kubebuilder:validation:{rest}"), args, span)?
+                .map(|e| Entry::Items(vec![(e, span)])),
+        );
     }
     if let Some(entry) = translate_exact(name, args)? {
         return Ok(Some(entry));
@@ -432,7 +436,9 @@ fn resource_marker(args: &MarkerArgs) -> Translated {
             "categories" => categories = Some(str_list(raw)?),
             "path" => return Err("write the plural in `#[kube(plural = \"...\")]`".into()),
             "scope" => {
-                return Err("write the scope in `#[kube(namespaced)]` (omit it for Cluster)".into());
+                return Err(
+                    "write the scope in `#[kube(namespaced)]` (omit it for Cluster)".into(),
+                );
             }
             "shortName" => return Err("write short names in `#[kube(shortname = \"...\")]`".into()),
             "singular" => return Err("write the singular in `#[kube(singular = \"...\")]`".into()),

@@ -121,7 +121,10 @@ pub(crate) fn patch(m: &Markers, description: Option<&str>) -> Option<String> {
         obj.insert("set".into(), Value::Object(set));
     }
     if !m.validations.is_empty() {
-        obj.insert("validations".into(), Value::Array(m.validations.clone()));
+        obj.insert(
+            "validations".into(),
+            Value::Array(m.validations.iter().map(|(v, _)| v.clone()).collect()),
+        );
     }
     if let Some((items, _)) = &m.items
         && let Some(p) = patch(items, None)
@@ -275,12 +278,15 @@ fn version_json(m: &Markers) -> String {
         obj.insert((*key).to_owned(), value.clone());
     }
     if !m.printcolumns.is_empty() {
-        obj.insert(PRINTCOLUMN.into(), Value::Array(m.printcolumns.clone()));
+        obj.insert(
+            PRINTCOLUMN.into(),
+            Value::Array(m.printcolumns.iter().map(|(v, _)| v.clone()).collect()),
+        );
     }
     if !m.selectable_fields.is_empty() {
         obj.insert(
             SELECTABLE_FIELD.into(),
-            Value::Array(m.selectable_fields.clone()),
+            Value::Array(m.selectable_fields.iter().map(|(v, _)| v.clone()).collect()),
         );
     }
     Value::Object(obj).to_string()

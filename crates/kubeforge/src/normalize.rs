@@ -124,16 +124,14 @@ fn unwrap_nullable_unions(obj: &mut Map<String, Value>) {
         .get("allOf")
         .and_then(Value::as_array)
         .is_some_and(|a| a.len() == 1)
+        && let Some(Value::Array(mut all)) = obj.remove("allOf")
+        && let Some(Value::Object(inner)) = all.pop()
     {
-        if let Some(Value::Array(mut all)) = obj.remove("allOf")
-            && let Some(Value::Object(inner)) = all.pop()
-        {
-            for (k, v) in inner {
-                if k == "description" && obj.contains_key("description") {
-                    continue;
-                }
-                obj.insert(k, v);
+        for (k, v) in inner {
+            if k == "description" && obj.contains_key("description") {
+                continue;
             }
+            obj.insert(k, v);
         }
     }
 }

@@ -1,0 +1,9 @@
+use kubeforge::prelude::*;
+
+#[derive(CrdSchema, Serialize, Deserialize)]
+struct Spec {
+    #[crd(minimum = 1, minimum = 2)]
+    value: i32,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use kubeforge::prelude::*;
+
+#[derive(CrdSchema, Serialize, Deserialize)]
+struct Spec {
+    #[crd(minimum = 10, maximum = 5)]
+    value: i32,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use kubeforge::prelude::*;
+
+#[derive(CrdSchema, Serialize, Deserialize)]
+struct Spec {
+    /// +kubebuilder:validation:MinLength=-1
+    value: String,
+}
+
+fn main() {}

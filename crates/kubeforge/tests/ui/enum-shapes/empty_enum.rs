@@ -1,0 +1,6 @@
+use kubeforge::prelude::*;
+
+#[derive(CrdSchema, Serialize, Deserialize)]
+enum Never {}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use kubeforge::prelude::*;
+
+#[derive(CrdSchema)]
+union Bits {
+    a: u32,
+    b: f32,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use kubeforge::prelude::*;
+
+#[derive(CrdSchema, Serialize, Deserialize)]
+struct Marker;
+
+fn main() {}

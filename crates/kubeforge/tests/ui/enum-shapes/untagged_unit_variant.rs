@@ -1,0 +1,10 @@
+use kubeforge::prelude::*;
+
+#[derive(CrdSchema, Serialize, Deserialize)]
+#[serde(untagged)]
+enum Source {
+    Url(String),
+    Nothing,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use kubeforge::prelude::*;
+
+#[derive(CrdSchema, Serialize, Deserialize)]
+struct Spec {
+    /// +kubebuilder:validation:Pattern=`^(a|b$`
+    value: String,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use kubeforge::prelude::*;
+
+#[derive(CrdSchema, Serialize, Deserialize)]
+struct Spec {
+    #[crd(items(pattern = "^[0-9]+$"))]
+    value: Vec<i32>,
+}
+
+fn main() {}

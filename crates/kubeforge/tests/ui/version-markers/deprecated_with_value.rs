@@ -1,0 +1,10 @@
+use kubeforge::prelude::*;
+
+#[derive(CustomResource, CrdSchema, Serialize, Deserialize, Clone, Debug)]
+#[kube(group = "example.com", version = "v1", kind = "Foo", namespaced)]
+#[crd(deprecated = "use v2")]
+struct FooSpec {
+    replicas: i32,
+}
+
+fn main() {}

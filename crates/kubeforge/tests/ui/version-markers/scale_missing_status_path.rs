@@ -1,0 +1,10 @@
+use kubeforge::prelude::*;
+
+#[derive(CustomResource, CrdSchema, Serialize, Deserialize, Clone, Debug)]
+#[kube(group = "example.com", version = "v1", kind = "Foo", namespaced)]
+#[crd(scale(spec_path = ".spec.replicas"))]
+struct FooSpec {
+    replicas: i32,
+}
+
+fn main() {}
