@@ -32,7 +32,14 @@ pub(crate) fn parse(cx: &Ctxt, attrs: &[syn::Attribute]) -> Doc {
             continue;
         };
         let span = attr.span();
-        for raw in s.value().lines() {
+        let value = s.value();
+        // An empty `///` line is a paragraph break; `"".lines()` would yield nothing.
+        let lines: Vec<&str> = if value.is_empty() {
+            vec![""]
+        } else {
+            value.lines().collect()
+        };
+        for raw in lines {
             let line = raw.strip_prefix(' ').unwrap_or(raw).trim_end();
             let trimmed = line.trim_start();
             if let Some(marker) = trimmed.strip_prefix('+') {

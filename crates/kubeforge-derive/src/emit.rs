@@ -322,6 +322,7 @@ fn registration(c: &Container) -> TokenStream {
     let spec_description = opt_str(spec_description.as_deref());
     let markers = version_json(&c.markers);
     let source = ident.to_string();
+    let no_spec = kube.no_spec;
     quote! {
         const _: () = {
             fn spec_schema(generator: &mut #kf::__private::schemars::SchemaGenerator) -> #kf::__private::Value {
@@ -342,6 +343,7 @@ fn registration(c: &Container) -> TokenStream {
                     markers: #markers,
                     root_description: #root_description,
                     spec_description: #spec_description,
+                    no_spec: #no_spec,
                 }
             }
         };

@@ -8,6 +8,8 @@ pub(crate) struct KubeAttrs {
     pub root: Option<String>,
     pub status: Option<syn::Path>,
     pub doc: Option<String>,
+    /// `#[kube(no_spec)]`: the spec's fields sit at the root of the object.
+    pub no_spec: bool,
     pub span: proc_macro2::Span,
 }
 
@@ -19,6 +21,7 @@ pub(crate) fn parse(attrs: &[syn::Attribute]) -> syn::Result<Option<KubeAttrs>> 
             root: None,
             status: None,
             doc: None,
+            no_spec: false,
             span: proc_macro2::Span::call_site(),
         });
         k.span = syn::spanned::Spanned::span(attr);
@@ -32,6 +35,7 @@ pub(crate) fn parse(attrs: &[syn::Attribute]) -> syn::Result<Option<KubeAttrs>> 
                 "kind" => k.kind = Some(string(&meta)?),
                 "root" => k.root = Some(string(&meta)?),
                 "doc" => k.doc = Some(string(&meta)?),
+                "no_spec" => k.no_spec = true,
                 "status" => {
                     let lit: syn::LitStr = meta.value()?.parse()?;
                     k.status = Some(lit.parse()?);

@@ -195,7 +195,20 @@ fn build_version(reg: &VersionRegistration, options: &GenerateOptions) -> Result
         json!({ "description": KIND_DESCRIPTION, "type": "string" }),
     );
     properties.insert("metadata".into(), json!({ "type": "object" }));
-    properties.insert("spec".into(), spec_schema);
+    let mut required = Vec::new();
+    if reg.no_spec {
+        if let Some(Value::Object(props)) = spec_schema.get("properties") {
+            properties.extend(props.clone());
+        }
+        if let Some(Value::Array(req)) = spec_schema.get("required") {
+            required.extend(req.iter().cloned());
+        }
+    } else {
+        properties.insert("spec".into(), spec_schema);
+        if markers.get("spec_optional") != Some(&Value::Bool(true)) {
+            required.push(json!("spec"));
+        }
+    }
     if let Some(mut status) = (reg.status_schema)(&mut generator) {
         if let (Some(d), Some(o)) = (
             markers.get("status_description").and_then(Value::as_str),
@@ -210,8 +223,8 @@ fn build_version(reg: &VersionRegistration, options: &GenerateOptions) -> Result
         root.insert("description".into(), json!(d));
     }
     root.insert("properties".into(), Value::Object(properties));
-    if markers.get("spec_optional") != Some(&Value::Bool(true)) {
-        root.insert("required".into(), json!(["spec"]));
+    if !required.is_empty() {
+        root.insert("required".into(), Value::Array(required));
     }
     root.insert("type".into(), json!("object"));
     let mut root = Value::Object(root);

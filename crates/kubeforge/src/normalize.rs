@@ -157,6 +157,12 @@ fn recursive_refs_to_preserve_unknown(obj: &mut Map<String, Value>) {
 }
 
 fn drop_schemars_only_keywords(obj: &mut Map<String, Value>) {
+    // Go omits false booleans (`omitempty`), so `ExclusiveMaximum=false` writes nothing.
+    for k in ["exclusiveMinimum", "exclusiveMaximum"] {
+        if obj.get(k) == Some(&Value::Bool(false)) {
+            obj.remove(k);
+        }
+    }
     for k in [
         "$schema",
         "$id",

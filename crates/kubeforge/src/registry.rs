@@ -18,6 +18,8 @@ pub struct VersionRegistration {
     pub markers: &'static str,
     pub root_description: Option<&'static str>,
     pub spec_description: Option<&'static str>,
+    /// kube's `no_spec`: the spec struct's properties are the root's.
+    pub no_spec: bool,
 }
 
 inventory::collect!(VersionRegistration);

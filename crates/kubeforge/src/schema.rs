@@ -75,7 +75,7 @@ impl ObjectBuilder {
         if immutable && !required {
             // controller-gen: an optional immutable field may not be removed once set.
             self.parent_rules.push(json!({
-                "message": format!("{name} is immutable once set"),
+                "message": format!("field {name} is immutable once set"),
                 "rule": format!("!has(oldSelf.{name}) || has(self.{name})"),
             }));
         }
@@ -124,7 +124,10 @@ impl ObjectBuilder {
             obj.insert("description".into(), Value::String(d.to_owned()));
         }
         obj.insert("type".into(), Value::String("object".into()));
-        obj.insert("properties".into(), Value::Object(self.properties));
+        // controller-gen leaves `properties` out of an object without fields.
+        if !self.properties.is_empty() {
+            obj.insert("properties".into(), Value::Object(self.properties));
+        }
         if !self.required.is_empty() {
             self.required.sort();
             self.required.dedup();
