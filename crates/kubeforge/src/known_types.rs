@@ -50,6 +50,14 @@ pub(crate) fn by_name(name: &str, generator: &mut SchemaGenerator) -> Option<Val
 /// where only the type's description identifies it. Returns the replacement, keeping nothing of
 /// the k8s-openapi node but what controller-gen would keep.
 pub(crate) fn by_description(node: &Value) -> Option<Value> {
+    if is_object_meta(node) {
+        // controller-gen writes embedded ObjectMeta as a bare object, keeping the field's doc.
+        let mut meta = json!({ "type": "object" });
+        if let Some(d) = node.get("description") {
+            meta["description"] = d.clone();
+        }
+        return Some(meta);
+    }
     let description = node.get("description")?.as_str()?;
     let starts = |p: &str| description.starts_with(p);
     if starts("Quantity is a fixed-point representation of a number.") {
@@ -70,4 +78,21 @@ pub(crate) fn by_description(node: &Value) -> Option<Value> {
         return Some(json!({ "type": "object", "x-kubernetes-preserve-unknown-fields": true }));
     }
     None
+}
+
+/// k8s-openapi replaces ObjectMeta's own description with the field's doc where it is embedded
+/// (`PodTemplateSpec.metadata`), so it is recognised by the properties only it has.
+fn is_object_meta(node: &Value) -> bool {
+    let Some(props) = node.get("properties").and_then(Value::as_object) else {
+        return false;
+    };
+    [
+        "generateName",
+        "managedFields",
+        "ownerReferences",
+        "resourceVersion",
+        "uid",
+    ]
+    .iter()
+    .all(|k| props.contains_key(*k))
 }
