@@ -82,18 +82,30 @@ fn schema_expr(ty: &syn::Type) -> TokenStream {
     match shape::shape(ty) {
         Shape::Option(t) | Shape::Transparent(t) => schema_expr(t),
         Shape::Array(t) => {
-            let inner = schema_expr(t);
+            let inner = element_expr(t);
             quote!(#kf::__private::array(#inner))
         }
         Shape::Set(t) => {
-            let inner = schema_expr(t);
+            let inner = element_expr(t);
             quote!(#kf::__private::set(#inner))
         }
         Shape::Map(t) => {
-            let inner = schema_expr(t);
+            let inner = element_expr(t);
             quote!(#kf::__private::map(#inner))
         }
         _ => quote!(#kf::__private::field_schema::<#ty>(generator)),
+    }
+}
+
+/// A list item or map value: `None` there is written as `null`, which the schema must allow
+/// (unlike a field, where `None` is an absent key).
+fn element_expr(ty: &syn::Type) -> TokenStream {
+    let kf = kf();
+    let inner = schema_expr(ty);
+    if shape::is_option(ty) {
+        quote!(#kf::__private::nullable(#inner))
+    } else {
+        inner
     }
 }
 

@@ -40,8 +40,8 @@ pub mod prelude {
 #[doc(hidden)]
 pub mod __private {
     pub use crate::schema::{
-        ObjectBuilder, Tagging, apply_patch, array, describe, enum_schema, field_schema, map, set,
-        to_schema, tuple,
+        ObjectBuilder, Tagging, apply_patch, array, describe, enum_schema, field_schema, map,
+        nullable, set, to_schema, tuple,
     };
     pub use inventory;
     pub use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;

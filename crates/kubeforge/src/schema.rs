@@ -23,6 +23,14 @@ pub fn field_schema<T: JsonSchema + ?Sized>(generator: &mut SchemaGenerator) -> 
     generator.subschema_for::<T>().to_value()
 }
 
+/// Marks a schema as accepting `null` (kept through normalisation, which drops schemars' own).
+pub fn nullable(mut schema: Value) -> Value {
+    if let Some(obj) = schema.as_object_mut() {
+        obj.insert("x-kubeforge-nullable".into(), Value::Bool(true));
+    }
+    schema
+}
+
 pub fn array(items: Value) -> Value {
     json!({ "type": "array", "items": items })
 }
