@@ -157,6 +157,17 @@ fn recursive_refs_to_preserve_unknown(obj: &mut Map<String, Value>) {
 }
 
 fn drop_schemars_only_keywords(obj: &mut Map<String, Value>) {
+    // schemars lists `null` among an `Option<Enum>`'s values; optionality is `required`'s job.
+    let explicit_null = obj.contains_key("x-kubeforge-nullable");
+    if let Some(Value::Array(values)) = obj.get_mut("enum")
+        && !explicit_null
+    {
+        values.retain(|v| !v.is_null());
+    }
+    // controller-gen sorts `required`; schemars keeps declaration order.
+    if let Some(Value::Array(required)) = obj.get_mut("required") {
+        required.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+    }
     // Go omits false booleans (`omitempty`), so `ExclusiveMaximum=false` writes nothing.
     for k in ["exclusiveMinimum", "exclusiveMaximum"] {
         if obj.get(k) == Some(&Value::Bool(false)) {
