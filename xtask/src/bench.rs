@@ -20,6 +20,16 @@ pub(crate) enum What {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// `scaffold init` / `create api` wall time, cold and warm `cargo build` of a fresh project,
+    /// stripped release size of its manager.
+    Scaffold {
+        /// Timed runs of each scaffold command (median reported).
+        #[arg(long, default_value_t = 50)]
+        runs: usize,
+        /// Skip the cold build (it takes minutes).
+        #[arg(long)]
+        skip_cold: bool,
+    },
 }
 
 pub(crate) fn run(what: What) -> anyhow::Result<()> {
@@ -35,7 +45,115 @@ pub(crate) fn run(what: What) -> anyhow::Result<()> {
             }
             incremental(&root, runs)
         }
+        What::Scaffold { runs, skip_cold } => scaffold(runs, skip_cold),
     }
+}
+
+fn timed(mut f: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<Duration> {
+    let start = Instant::now();
+    f()?;
+    Ok(start.elapsed())
+}
+
+fn run_ok(cmd: &mut Command) -> anyhow::Result<()> {
+    let out = cmd.output().with_context(|| format!("{cmd:?}"))?;
+    if !out.status.success() {
+        bail!("{cmd:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(())
+}
+
+fn scaffold(runs: usize, skip_cold: bool) -> anyhow::Result<()> {
+    let root = crate::repo_root();
+    cargo(&root, &["build", "--release", "--quiet", "-p", "scaffold"])?;
+    let bin = root.join("target/release/scaffold");
+    let work = root.join("target/bench-scaffold");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work)?;
+    let runs = runs.max(1);
+    let mut init = Vec::new();
+    let mut create = Vec::new();
+    for i in 0..runs {
+        let dir = work.join(format!("p{i}"));
+        init.push(timed(|| {
+            run_ok(
+                Command::new(&bin)
+                    .args([
+                        "init",
+                        "--domain",
+                        "example.com",
+                        "--project-name",
+                        "bench",
+                        "-o",
+                    ])
+                    .arg(&dir),
+            )
+        })?);
+        create.push(timed(|| {
+            run_ok(
+                Command::new(&bin)
+                    .args([
+                        "create",
+                        "api",
+                        "--group",
+                        "cache",
+                        "--version",
+                        "v1alpha1",
+                        "--kind",
+                        "Memcached",
+                        "-o",
+                    ])
+                    .arg(&dir),
+            )
+        })?);
+    }
+    println!(
+        "scaffold init: {} (median of {runs}, files only)",
+        ms(median(init))
+    );
+    println!(
+        "scaffold create api: {} (median of {runs}, files only)",
+        ms(median(create))
+    );
+
+    let project = work.join("p0");
+    let target = work.join("target");
+    let build = |args: &[&str]| -> anyhow::Result<Duration> {
+        timed(|| {
+            run_ok(
+                Command::new(env!("CARGO"))
+                    .current_dir(&project)
+                    .env("CARGO_TARGET_DIR", &target)
+                    .args(args),
+            )
+        })
+    };
+    if skip_cold {
+        build(&["build", "--quiet"])?;
+    } else {
+        println!(
+            "cold cargo build (debug) of a fresh one-kind project: {:.1} s",
+            build(&["build", "--quiet"])?.as_secs_f64()
+        );
+    }
+    let controller = project.join("src/controller/memcached.rs");
+    let source =
+        std::fs::read_to_string(&controller).with_context(|| controller.display().to_string())?;
+    std::fs::write(&controller, format!("{source}\n// edited\n"))?;
+    println!(
+        "warm rebuild after editing the controller: {:.2} s",
+        build(&["build", "--quiet"])?.as_secs_f64()
+    );
+    build(&["build", "--release", "--quiet"])?;
+    let binary = target.join("release/bench");
+    let size = std::fs::metadata(&binary)
+        .with_context(|| binary.display().to_string())?
+        .len();
+    println!(
+        "release manager binary (profile strips symbols): {:.1} MB",
+        size as f64 / 1e6
+    );
+    Ok(())
 }
 
 fn cargo(dir: &Path, args: &[&str]) -> anyhow::Result<()> {

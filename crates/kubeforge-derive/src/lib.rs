@@ -9,6 +9,7 @@ mod emit;
 mod kube_attr;
 mod marker_value;
 mod model;
+mod rbac;
 mod serde_attr;
 mod shape;
 mod symbol;
@@ -19,6 +20,12 @@ use proc_macro::TokenStream;
 #[proc_macro_derive(CrdSchema, attributes(crd))]
 pub fn derive_crd_schema(input: TokenStream) -> TokenStream {
     crd_schema(input.into()).into()
+}
+
+/// See `kubeforge::rbac` for the attribute language.
+#[proc_macro_attribute]
+pub fn rbac(attr: TokenStream, item: TokenStream) -> TokenStream {
+    rbac::expand(attr.into(), item.into()).into()
 }
 
 fn crd_schema(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {

@@ -12,6 +12,7 @@ mod error;
 mod fs;
 mod known_types;
 mod normalize;
+pub mod rbac;
 pub mod registry;
 mod schema;
 pub mod structural;
@@ -24,6 +25,13 @@ pub use crds::{
 };
 pub use error::Error;
 pub use fs::write_atomic;
+pub use rbac::{rbac_roles, rbac_yaml, write_rbac, write_rbac_with};
+
+/// The `#[rbac(groups = .., resources = .., verbs = .., ...)]` attribute (controller-gen's
+/// `+kubebuilder:rbac` marker). It shares its name with the [`rbac`](mod@rbac) module, which
+/// documents the attribute language and holds the runtime: `use kubeforge::rbac;` imports
+/// both.
+pub use kubeforge_derive::rbac;
 
 #[doc = include_str!("../docs/crd_schema.md")]
 pub use kubeforge_derive::CrdSchema;

@@ -1,0 +1,11 @@
+use kubeforge::rbac;
+
+#[rbac(
+    groups = "apps",
+    resources = "deployments",
+    verbs = "get",
+    role_name = "a/b"
+)]
+struct Reconciler;
+
+fn main() {}

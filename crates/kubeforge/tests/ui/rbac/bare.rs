@@ -1,0 +1,6 @@
+use kubeforge::rbac;
+
+#[rbac]
+fn reconcile() {}
+
+fn main() {}

@@ -1,0 +1,11 @@
+use kubeforge::rbac;
+
+#[rbac(
+    groups = "apps",
+    resources = "deployments",
+    verbs = "get",
+    verbs = "list"
+)]
+fn reconcile() {}
+
+fn main() {}

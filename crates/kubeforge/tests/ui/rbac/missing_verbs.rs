@@ -1,0 +1,6 @@
+use kubeforge::rbac;
+
+#[rbac(groups = "apps", resources = "deployments")]
+fn reconcile() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use kubeforge::rbac;
+
+#[rbac(urls = "metrics", verbs = "get")]
+fn reconcile() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use kubeforge::rbac;
+
+#[rbac(urls = "/metrics", verbs = "get", namespace = "system")]
+fn reconcile() {}
+
+fn main() {}

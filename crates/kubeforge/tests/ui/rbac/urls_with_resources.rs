@@ -1,0 +1,11 @@
+use kubeforge::rbac;
+
+#[rbac(
+    groups = "apps",
+    resources = "deployments",
+    urls = "/metrics",
+    verbs = "get"
+)]
+fn reconcile() {}
+
+fn main() {}
