@@ -167,7 +167,20 @@ fn invalid(reg: &VersionRegistration, message: impl Into<String>) -> Error {
 }
 
 fn build_version(reg: &VersionRegistration, options: &GenerateOptions) -> Result<Built, Error> {
-    let kube_crd = serde_json::to_value((reg.crd)())
+    // kube's own schema generation panics on some shapes kubeforge handles; its names, scope and
+    // columns are all that is used from it, so a panic there becomes an error naming the type.
+    let kube_crd = std::panic::catch_unwind(reg.crd).map_err(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| panic.downcast_ref::<&str>().copied())
+            .unwrap_or("a panic");
+        invalid(
+            reg,
+            format!("kube-derive's CustomResourceExt::crd() failed: {message}"),
+        )
+    })?;
+    let kube_crd = serde_json::to_value(kube_crd)
         .map_err(|e| invalid(reg, format!("kube's CRD does not serialise: {e}")))?;
     let markers: Value =
         serde_json::from_str(reg.markers).map_err(|e| invalid(reg, e.to_string()))?;
