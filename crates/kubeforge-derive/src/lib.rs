@@ -13,6 +13,7 @@ mod rbac;
 mod serde_attr;
 mod shape;
 mod symbol;
+mod webhook;
 
 use proc_macro::TokenStream;
 
@@ -26,6 +27,12 @@ pub fn derive_crd_schema(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn rbac(attr: TokenStream, item: TokenStream) -> TokenStream {
     rbac::expand(attr.into(), item.into()).into()
+}
+
+/// See `kubeforge::webhook` for the attribute language.
+#[proc_macro_attribute]
+pub fn webhook(attr: TokenStream, item: TokenStream) -> TokenStream {
+    webhook::expand(attr.into(), item.into()).into()
 }
 
 fn crd_schema(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {

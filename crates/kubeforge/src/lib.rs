@@ -17,6 +17,8 @@ pub mod registry;
 mod schema;
 pub mod structural;
 pub mod types;
+#[cfg(feature = "webhook")]
+pub mod webhook;
 pub mod yaml;
 
 pub use crds::{
@@ -32,6 +34,38 @@ pub use rbac::{rbac_roles, rbac_yaml, write_rbac, write_rbac_with};
 /// documents the attribute language and holds the runtime: `use kubeforge::rbac;` imports
 /// both.
 pub use kubeforge_derive::rbac;
+
+#[cfg(feature = "webhook")]
+pub use webhook::{webhook_manifests, webhook_yaml, write_webhooks};
+
+/// The `#[webhook(path = .., mutating = .., failure_policy = .., ...)]` attribute
+/// (controller-gen's `+kubebuilder:webhook` marker). With the `webhook` feature it shares
+/// its name with the `webhook` module, which documents the attribute language and holds the
+/// runtime: `use kubeforge::webhook;` imports both. Without the feature a valid attribute is
+/// a compile error saying so.
+pub use kubeforge_derive::webhook;
+
+/// Used by the code `#[webhook(...)]` generates: registers one webhook.
+#[cfg(feature = "webhook")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __webhook_submit {
+    ($registration:expr) => {
+        $crate::__private::inventory::submit! { $registration }
+    };
+}
+
+/// Used by the code `#[webhook(...)]` generates: without the `webhook` feature, says so.
+#[cfg(not(feature = "webhook"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __webhook_submit {
+    ($($registration:tt)*) => {
+        ::core::compile_error!(
+            "#[webhook(...)] needs kubeforge's `webhook` feature: `kubeforge = { version = \"...\", features = [\"webhook\"] }`"
+        );
+    };
+}
 
 #[doc = include_str!("../docs/crd_schema.md")]
 pub use kubeforge_derive::CrdSchema;

@@ -1,0 +1,6 @@
+use kubeforge::webhook;
+
+#[webhook]
+pub struct MemcachedDefaulter;
+
+fn main() {}
