@@ -1,0 +1,128 @@
+//! The command line, as kubebuilder spells it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "scaffold",
+    version,
+    about = "Scaffold kube-rs operators, the kubebuilder way"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Clone)]
+pub struct Common {
+    /// Directory to work in (created by `init` if missing); default: the current directory.
+    #[arg(short, long, global = true)]
+    pub output: Option<PathBuf>,
+    /// Print the files that would be written, and write nothing.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+    /// Overwrite generated files that already exist.
+    #[arg(long, global = true)]
+    pub force: bool,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Initialise a new operator project (Cargo workspace, config/, xtask, Dockerfile).
+    Init(InitArgs),
+    /// Create an API (types + controller) or a controller for an existing kind.
+    Create {
+        #[command(subcommand)]
+        what: Create,
+    },
+    /// Print a shell completion script.
+    Completion { shell: clap_complete::Shell },
+    /// Print the scaffold version.
+    Version,
+}
+
+#[derive(Subcommand)]
+pub enum Create {
+    /// Scaffold a new API kind (types, sample, roles) and its controller.
+    Api(ApiArgs),
+    /// Scaffold a controller for a kind: one of this project's, or a built-in one (core/v1 Pod, apps/v1 Deployment, ...).
+    Controller(ControllerArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum License {
+    Apache2,
+    Mit,
+    None,
+}
+
+#[derive(Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Domain of the project's API groups.
+    #[arg(long, default_value = "my.domain")]
+    pub domain: String,
+    /// Project name (a DNS-1123 label); default: the directory's name.
+    #[arg(long)]
+    pub project_name: Option<String>,
+    /// Copyright owner written in the license header.
+    #[arg(long, default_value = "")]
+    pub owner: String,
+    /// License of the generated project.
+    #[arg(long, value_enum, default_value = "apache2")]
+    pub license: License,
+    /// Lay APIs out as api/src/<group>/<version>/.
+    #[arg(long)]
+    pub multigroup: bool,
+    /// Depend on kubeforge at this path (default: the checkout scaffold was built from).
+    #[arg(long, conflicts_with = "kubeforge_version")]
+    pub kubeforge_path: Option<PathBuf>,
+    /// Depend on this kubeforge version from the registry.
+    #[arg(long)]
+    pub kubeforge_version: Option<String>,
+}
+
+#[derive(Args)]
+pub struct Gvk {
+    /// API group (without the domain), e.g. `cache`.
+    #[arg(long)]
+    pub group: String,
+    /// API version, e.g. `v1alpha1`.
+    #[arg(long)]
+    pub version: String,
+    /// Kind, UpperCamelCase, e.g. `Memcached`.
+    #[arg(long)]
+    pub kind: String,
+}
+
+#[derive(Args)]
+pub struct ApiArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub gvk: Gvk,
+    /// Resource plural (default: the English plural of the kind, lower-case).
+    #[arg(long)]
+    pub plural: Option<String>,
+    /// Whether the kind is namespaced.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub namespaced: bool,
+    /// Scaffold the API types.
+    #[arg(long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub resource: bool,
+    /// Scaffold the controller (default: yes, unless another version of the kind has one:
+    /// controllers reconcile a kind, not a version).
+    #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub controller: Option<bool>,
+}
+
+#[derive(Args)]
+pub struct ControllerArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub gvk: Gvk,
+}

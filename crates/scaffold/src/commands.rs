@@ -1,0 +1,500 @@
+//! The commands: check every input, plan every file, then write.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use serde_json::Value;
+
+use crate::cli::{ApiArgs, Common, ControllerArgs, InitArgs, License};
+use crate::context::{self, InitSettings, KubeforgeDep, ResourceSpec};
+use crate::error::CliError;
+use crate::names;
+use crate::plan::{IfExists, Plan, Report};
+use crate::project::{self, Api, Project, Resource};
+use crate::render::Renderer;
+
+fn work_dir(common: &Common) -> anyhow::Result<PathBuf> {
+    match &common.output {
+        Some(dir) => Ok(dir.clone()),
+        None => std::env::current_dir().context("reading the current directory"),
+    }
+}
+
+fn print_report(report: &Report, dir: &Path, dry_run: bool, next: &str) {
+    let verb = if dry_run { "would write" } else { "wrote" };
+    println!(
+        "scaffold: {verb} {} files in {}{}",
+        report.written.len(),
+        dir.display(),
+        if dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
+    );
+    for line in &report.written {
+        println!("  {line}");
+    }
+    println!("{next}");
+}
+
+/// The kubeforge this binary was built from, when its checkout is still there.
+fn default_kubeforge() -> KubeforgeDep {
+    let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../kubeforge");
+    match built_from.canonicalize() {
+        Ok(p) if p.join("Cargo.toml").is_file() => KubeforgeDep::Path(p.display().to_string()),
+        _ => KubeforgeDep::Version(env!("CARGO_PKG_VERSION").to_owned()),
+    }
+}
+
+pub fn init(args: InitArgs) -> anyhow::Result<()> {
+    let dir = work_dir(&args.common)?;
+    if dir.exists() && !dir.is_dir() {
+        return Err(CliError::InvalidFlag {
+            flag: "--output".into(),
+            value: dir.display().to_string(),
+            rule: "must be a directory".into(),
+        }
+        .into());
+    }
+    if dir.join(project::FILE).exists() {
+        return Err(CliError::AlreadyAProject(dir).into());
+    }
+    let project_name = match &args.project_name {
+        Some(name) => name.clone(),
+        None => {
+            let base = dir
+                .canonicalize()
+                .unwrap_or_else(|_| dir.clone())
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            names::project_name_from_dir(&base)
+        }
+    };
+    names::dns1123_label("--project-name", &project_name)?;
+    names::dns1123_subdomain("--domain", &args.domain)?;
+    let kubeforge = match (&args.kubeforge_path, &args.kubeforge_version) {
+        (Some(p), _) => {
+            let abs = p.canonicalize().map_err(|_| CliError::InvalidFlag {
+                flag: "--kubeforge-path".into(),
+                value: p.display().to_string(),
+                rule: "must be an existing directory holding the kubeforge crate".into(),
+            })?;
+            if !abs.join("Cargo.toml").is_file() {
+                return Err(CliError::InvalidFlag {
+                    flag: "--kubeforge-path".into(),
+                    value: p.display().to_string(),
+                    rule: "must be a directory holding the kubeforge crate (no Cargo.toml there)"
+                        .into(),
+                }
+                .into());
+            }
+            KubeforgeDep::Path(abs.display().to_string())
+        }
+        (None, Some(v)) => {
+            let ok = !v.is_empty()
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-+^=~<>*, ".contains(c));
+            if !ok {
+                return Err(CliError::InvalidFlag {
+                    flag: "--kubeforge-version".into(),
+                    value: v.clone(),
+                    rule: "must be a Cargo version requirement such as 0.1 or =0.1.0".into(),
+                }
+                .into());
+            }
+            KubeforgeDep::Version(v.clone())
+        }
+        (None, None) => default_kubeforge(),
+    };
+    let license = match args.license {
+        License::Apache2 => "apache2",
+        License::Mit => "mit",
+        License::None => "none",
+    };
+    let settings = InitSettings {
+        project_name: project_name.clone(),
+        domain: args.domain.clone(),
+        owner: args.owner.clone(),
+        license: license.into(),
+        multigroup: args.multigroup,
+        kubeforge,
+    };
+    let ctx = context::project(&settings);
+    let renderer = Renderer::new();
+    let mut plan = Plan::new(&dir, args.common.force);
+    for template in renderer.templates("init") {
+        let file = renderer.render(&template, &ctx)?;
+        plan.create(&file.path, file.contents, IfExists::Error)?;
+    }
+    let project = Project {
+        cli_version: env!("CARGO_PKG_VERSION").into(),
+        domain: args.domain.clone(),
+        layout: vec![project::LAYOUT.into()],
+        multigroup: args.multigroup,
+        project_name: project_name.clone(),
+        repo: project_name,
+        resources: Vec::new(),
+        version: "3".into(),
+    };
+    plan.create(project::FILE, project.to_yaml(), IfExists::Error)?;
+    let report = plan.execute(args.common.dry_run)?;
+    let cd = match &args.common.output {
+        Some(d) => format!("cd {} && ", d.display()),
+        None => String::new(),
+    };
+    print_report(
+        &report,
+        &dir,
+        args.common.dry_run,
+        &format!(
+            "Next: define a resource with:\n  {cd}scaffold create api --group <group> --version <version> --kind <Kind>"
+        ),
+    );
+    Ok(())
+}
+
+struct Target {
+    dir: PathBuf,
+    project: Project,
+    ctx: Value,
+}
+
+fn load(common: &Common) -> anyhow::Result<Target> {
+    let dir = work_dir(common)?;
+    let project = Project::load(&dir)?;
+    let ctx = context::from_project(&project);
+    Ok(Target { dir, project, ctx })
+}
+
+fn with_resource(ctx: &Value, resource: Value) -> Value {
+    let mut ctx = ctx.clone();
+    ctx["resource"] = resource;
+    ctx
+}
+
+fn validate_gvk(group: &str, version: &str, kind: &str) -> Result<(), CliError> {
+    names::group(group)?;
+    names::version(version)?;
+    names::kind(kind)
+}
+
+pub fn create_api(args: ApiArgs) -> anyhow::Result<()> {
+    let (group, version, kind) = (&args.gvk.group, &args.gvk.version, &args.gvk.kind);
+    validate_gvk(group, version, kind)?;
+    if let Some(p) = &args.plural {
+        names::plural(p)?;
+    }
+    if group == "core" {
+        return Err(CliError::InvalidFlag {
+            flag: "--group".into(),
+            value: group.clone(),
+            rule: "names the built-in core API; use `scaffold create controller --group core ...` for built-in kinds".into(),
+        }
+        .into());
+    }
+    let mut t = load(&args.common)?;
+    let kind_controller = t
+        .project
+        .resources
+        .iter()
+        .find(|r| r.group == *group && r.kind == *kind && r.controller)
+        .map(|r| r.version.clone());
+    let controller = args.controller.unwrap_or(kind_controller.is_none());
+    if args.controller == Some(true)
+        && let Some(v) = &kind_controller
+        && v != version
+        && !args.common.force
+    {
+        return Err(CliError::Conflict(format!(
+            "{kind} already has a controller (scaffolded with {group}/{v}); controllers reconcile a kind, not a version: use --controller=false, or --force to scaffold it again"
+        ))
+        .into());
+    }
+    if !args.resource && !controller {
+        return Err(CliError::InvalidFlag {
+            flag: "--resource/--controller".into(),
+            value: "false/false".into(),
+            rule: "leave nothing to scaffold; set at least one of them".into(),
+        }
+        .into());
+    }
+    let existing = t.project.find(group, version, kind).cloned();
+    if args.resource && existing.as_ref().is_some_and(|r| r.api.is_some()) && !args.common.force {
+        return Err(CliError::DuplicateResource {
+            group: group.clone(),
+            version: version.clone(),
+            kind: kind.clone(),
+        }
+        .into());
+    }
+    if !args.resource && !t.project.has_kind(group, kind) {
+        return Err(CliError::InvalidFlag {
+            flag: "--resource".into(),
+            value: "false".into(),
+            rule: format!("needs an existing API for {group}/{version} {kind}; create it first with --resource=true"),
+        }
+        .into());
+    }
+    if !args.resource && kind_controller.is_some() && !args.common.force {
+        return Err(CliError::Conflict(format!(
+            "{group}/{version} {kind} already has a controller; use --force to scaffold it again"
+        ))
+        .into());
+    }
+    // The first version scaffolded for a kind is its storage version, also when re-scaffolded.
+    let first_version = t
+        .project
+        .resources
+        .iter()
+        .find(|r| r.group == *group && r.kind == *kind && r.api.is_some())
+        .map(|r| r.version.clone());
+    let storage_version = args.resource && first_version.is_none_or(|v| v == *version);
+    let version_module_exists = t.project.has_version_module(group, version);
+    let group_module_exists = t.project.has_group_module(group);
+    let spec = ResourceSpec {
+        group,
+        version,
+        kind,
+        plural: args.plural.as_deref(),
+        namespaced: args.namespaced,
+        storage_version,
+        external: false,
+    };
+    let ctx = with_resource(
+        &t.ctx,
+        context::resource(&t.ctx, t.project.multigroup, &spec),
+    );
+    let renderer = Renderer::new();
+    let mut plan = Plan::new(&t.dir, args.common.force);
+    if args.resource {
+        plan_api(
+            &renderer,
+            &mut plan,
+            &ctx,
+            t.project.multigroup,
+            version_module_exists,
+            group_module_exists,
+        )?;
+    }
+    if controller {
+        plan_controller(&renderer, &mut plan, &ctx)?;
+    }
+    let resource = Resource {
+        api: if args.resource || existing.as_ref().is_some_and(|r| r.api.is_some()) {
+            Some(Api {
+                crd_version: "v1".into(),
+                namespaced: args.namespaced,
+            })
+        } else {
+            None
+        },
+        controller: controller || existing.as_ref().is_some_and(|r| r.controller),
+        core: false,
+        domain: Some(t.project.domain.clone()),
+        external: false,
+        group: group.clone(),
+        kind: kind.clone(),
+        path: Some(format!(
+            "api/src/{}/{}_types.rs",
+            ctx["resource"]["api_dir"].as_str().unwrap_or_default(),
+            ctx["resource"]["kind_snake"].as_str().unwrap_or_default()
+        )),
+        plural: args.plural.clone(),
+        version: version.clone(),
+    };
+    upsert(&mut t.project, resource);
+    plan_project_update(&mut plan, &t.project);
+    let report = plan.execute(args.common.dry_run)?;
+    print_report(
+        &report,
+        &t.dir,
+        args.common.dry_run,
+        "Next: implement your new API and generate the manifests with:\n  cargo xtask generate manifests",
+    );
+    Ok(())
+}
+
+fn upsert(project: &mut Project, resource: Resource) {
+    match project.resources.iter_mut().find(|r| {
+        r.group == resource.group && r.version == resource.version && r.kind == resource.kind
+    }) {
+        Some(r) => *r = resource,
+        None => project.resources.push(resource),
+    }
+}
+
+/// PROJECT always changes; it is the scaffold's own file, so it is rewritten without `--force`.
+fn plan_project_update(plan: &mut Plan, project: &Project) {
+    let _ = plan.replace_whole(project::FILE, project.to_yaml());
+}
+
+const SHARED: &[&str] = &[
+    "api/api/src/[api_dir]/mod.rs.hbs",
+    "api/api/src/[group_module]/mod.rs.hbs",
+    "api/config/samples/kustomization.yaml.hbs",
+];
+
+fn plan_api(
+    renderer: &Renderer,
+    plan: &mut Plan,
+    ctx: &Value,
+    multigroup: bool,
+    version_module_exists: bool,
+    group_module_exists: bool,
+) -> anyhow::Result<()> {
+    for template in renderer.templates("api") {
+        if template.contains("[group_module]") && !multigroup {
+            continue;
+        }
+        let file = renderer.render(&template, ctx)?;
+        // Per-kind files (the admin/editor/viewer roles) are shared by every version of the kind.
+        let per_kind = template.contains("[role_prefix]")
+            && !ctx["resource"]["storage_version"].as_bool().unwrap_or(true);
+        let policy = if SHARED.contains(&template.as_str()) || per_kind {
+            IfExists::Skip
+        } else {
+            IfExists::Error
+        };
+        plan.create(&file.path, file.contents, policy)?;
+    }
+    let r = &ctx["resource"];
+    let s = |k: &str| r[k].as_str().unwrap_or_default().to_owned();
+    if multigroup {
+        if !group_module_exists {
+            plan.insert(
+                "api/src/lib.rs",
+                "// +kubeforge:scaffold:modules",
+                &renderer.fragment("api-module", ctx)?,
+            )?;
+        }
+        if !version_module_exists {
+            let group_mod = format!("api/src/{}/mod.rs", s("group_module"));
+            plan.insert(
+                &group_mod,
+                "// +kubeforge:scaffold:modules",
+                &renderer.fragment("api-group-version", ctx)?,
+            )?;
+        }
+    } else if !version_module_exists {
+        plan.insert(
+            "api/src/lib.rs",
+            "// +kubeforge:scaffold:modules",
+            &renderer.fragment("api-module", ctx)?,
+        )?;
+    }
+    plan.insert(
+        &format!("api/src/{}/mod.rs", s("api_dir")),
+        "// +kubeforge:scaffold:kinds",
+        &renderer.fragment("api-kind", ctx)?,
+    )?;
+    plan.insert(
+        "config/crd/kustomization.yaml",
+        "# +kubeforge:scaffold:crdkustomizeresource",
+        &renderer.fragment("crd-resource", ctx)?,
+    )?;
+    plan.insert(
+        "config/rbac/kustomization.yaml",
+        "# +kubeforge:scaffold:rbac",
+        &renderer.fragment("rbac-roles", ctx)?,
+    )?;
+    plan.insert(
+        "config/samples/kustomization.yaml",
+        "# +kubeforge:scaffold:manifestskustomizesamples",
+        &renderer.fragment("sample", ctx)?,
+    )?;
+    plan.replace_line("config/default/kustomization.yaml", "#- ../crd", "- ../crd")?;
+    Ok(())
+}
+
+fn plan_controller(renderer: &Renderer, plan: &mut Plan, ctx: &Value) -> anyhow::Result<()> {
+    for template in renderer.templates("controller") {
+        let file = renderer.render(&template, ctx)?;
+        plan.create(&file.path, file.contents, IfExists::Error)?;
+    }
+    plan.insert(
+        "src/controller/mod.rs",
+        "// +kubeforge:scaffold:controller-modules",
+        &renderer.fragment("controller-module", ctx)?,
+    )?;
+    plan.insert(
+        "src/main.rs",
+        "// +kubeforge:scaffold:controllers",
+        &renderer.fragment("controller-start", ctx)?,
+    )?;
+    Ok(())
+}
+
+pub fn create_controller(args: ControllerArgs) -> anyhow::Result<()> {
+    let (group, version, kind) = (&args.gvk.group, &args.gvk.version, &args.gvk.kind);
+    validate_gvk(group, version, kind)?;
+    let mut t = load(&args.common)?;
+    let builtin = context::BUILTIN_GROUPS.iter().any(|(g, _, _)| g == group);
+    if !builtin {
+        // A controller for one of the project's own kinds is `create api --resource=false`.
+        return create_api(ApiArgs {
+            common: args.common,
+            gvk: args.gvk,
+            plural: None,
+            namespaced: true,
+            resource: false,
+            controller: Some(true),
+        });
+    }
+    if t.project
+        .find(group, version, kind)
+        .is_some_and(|r| r.controller)
+        && !args.common.force
+    {
+        return Err(CliError::Conflict(format!(
+            "{group}/{version} {kind} already has a controller; use --force to scaffold it again"
+        ))
+        .into());
+    }
+    let spec = ResourceSpec {
+        group,
+        version,
+        kind,
+        plural: None,
+        namespaced: true,
+        storage_version: false,
+        external: true,
+    };
+    let ctx = with_resource(
+        &t.ctx,
+        context::resource(&t.ctx, t.project.multigroup, &spec),
+    );
+    let renderer = Renderer::new();
+    let mut plan = Plan::new(&t.dir, args.common.force);
+    plan_controller(&renderer, &mut plan, &ctx)?;
+    upsert(
+        &mut t.project,
+        Resource {
+            api: None,
+            controller: true,
+            core: group == "core",
+            domain: None,
+            external: group != "core",
+            group: group.clone(),
+            kind: kind.clone(),
+            path: Some(
+                ctx["resource"]["rust_type"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+            plural: None,
+            version: version.clone(),
+        },
+    );
+    plan_project_update(&mut plan, &t.project);
+    let report = plan.execute(args.common.dry_run)?;
+    print_report(
+        &report,
+        &t.dir,
+        args.common.dry_run,
+        "Next: implement the reconcile logic, then run it with:\n  cargo xtask run",
+    );
+    Ok(())
+}

@@ -1,0 +1,45 @@
+//! `scaffold`: kubebuilder's `init` / `create api` / `create controller` for kube-rs operators.
+
+mod cli;
+mod commands;
+mod context;
+mod error;
+mod names;
+mod plan;
+mod project;
+mod render;
+
+use clap::{CommandFactory, Parser};
+
+fn main() -> std::process::ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        cli::Command::Init(args) => commands::init(args),
+        cli::Command::Create {
+            what: cli::Create::Api(args),
+        } => commands::create_api(args),
+        cli::Command::Create {
+            what: cli::Create::Controller(args),
+        } => commands::create_controller(args),
+        cli::Command::Completion { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut cli::Cli::command(),
+                "scaffold",
+                &mut std::io::stdout(),
+            );
+            Ok(())
+        }
+        cli::Command::Version => {
+            println!("scaffold {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

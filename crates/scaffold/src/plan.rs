@@ -1,0 +1,216 @@
+//! Everything a command will write, assembled in memory and checked before one byte is written
+//! (kubebuilder's `Scaffold.Execute`): files to create, markers to insert at, and the final write,
+//! atomic per file.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::CliError;
+
+/// What to do when a file to create exists (kubebuilder's `IfExistsAction`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum IfExists {
+    /// Refuse, unless `--force`.
+    Error,
+    /// Keep the existing file (shared files such as a version's `mod.rs`).
+    Skip,
+}
+
+#[derive(Debug)]
+enum Change {
+    Create,
+    Overwrite,
+    Update,
+}
+
+pub struct Plan {
+    root: PathBuf,
+    force: bool,
+    files: BTreeMap<String, (String, Change)>,
+    refused: Vec<String>,
+}
+
+pub struct Report {
+    pub written: Vec<String>,
+}
+
+impl Plan {
+    pub fn new(root: &Path, force: bool) -> Plan {
+        Plan {
+            root: root.to_owned(),
+            force,
+            files: BTreeMap::new(),
+            refused: Vec::new(),
+        }
+    }
+
+    fn on_disk(&self, rel: &str) -> Result<Option<String>, CliError> {
+        let path = self.root.join(rel);
+        match std::fs::read_to_string(&path) {
+            Ok(t) => Ok(Some(t)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(CliError::Io { path, source }),
+        }
+    }
+
+    /// The file as it will be after this plan: planned contents, else what is on disk.
+    fn current(&self, rel: &str) -> Result<Option<String>, CliError> {
+        match self.files.get(rel) {
+            Some((text, _)) => Ok(Some(text.clone())),
+            None => self.on_disk(rel),
+        }
+    }
+
+    pub fn create(
+        &mut self,
+        rel: &str,
+        contents: String,
+        if_exists: IfExists,
+    ) -> Result<(), CliError> {
+        let exists = self.files.contains_key(rel) || self.root.join(rel).exists();
+        let change = match (exists, if_exists) {
+            (false, _) => Change::Create,
+            (true, IfExists::Skip) => return Ok(()),
+            (true, IfExists::Error) if self.force => Change::Overwrite,
+            (true, IfExists::Error) => {
+                self.refused.push(rel.to_owned());
+                return Ok(());
+            }
+        };
+        self.files.insert(rel.to_owned(), (contents, change));
+        Ok(())
+    }
+
+    /// Inserts `fragment` on the lines before `marker` in `rel`, indented like the marker; a
+    /// fragment already present is not inserted again.
+    pub fn insert(&mut self, rel: &str, marker: &str, fragment: &str) -> Result<(), CliError> {
+        let text = self.current(rel)?.ok_or_else(|| CliError::MissingMarker {
+            path: rel.to_owned(),
+            marker: marker.to_owned(),
+        })?;
+        let fragment = fragment.trim_end_matches('\n');
+        let lines: Vec<&str> = fragment.lines().collect();
+        let present = lines
+            .iter()
+            .all(|l| l.trim().is_empty() || text.lines().any(|t| t.trim() == l.trim()));
+        if present {
+            return Ok(());
+        }
+        let mut out = String::with_capacity(text.len() + fragment.len() + 16);
+        let mut found = false;
+        for line in text.split_inclusive('\n') {
+            if !found && line.trim() == marker {
+                let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
+                for l in &lines {
+                    if l.is_empty() {
+                        out.push('\n');
+                    } else {
+                        out.push_str(&indent);
+                        out.push_str(l);
+                        out.push('\n');
+                    }
+                }
+                found = true;
+            }
+            out.push_str(line);
+        }
+        if !found {
+            return Err(CliError::MissingMarker {
+                path: rel.to_owned(),
+                marker: marker.to_owned(),
+            });
+        }
+        self.update(rel, out);
+        Ok(())
+    }
+
+    /// Replaces the first line equal to `from` (trimmed) with `to`; nothing if `to` is there already.
+    pub fn replace_line(&mut self, rel: &str, from: &str, to: &str) -> Result<(), CliError> {
+        let Some(text) = self.current(rel)? else {
+            return Ok(());
+        };
+        if text.lines().any(|l| l.trim() == to.trim()) {
+            return Ok(());
+        }
+        let mut done = false;
+        let out: String = text
+            .split_inclusive('\n')
+            .map(|line| {
+                if !done && line.trim() == from.trim() {
+                    done = true;
+                    let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
+                    format!("{indent}{}\n", to.trim())
+                } else {
+                    line.to_owned()
+                }
+            })
+            .collect();
+        if done {
+            self.update(rel, out);
+        }
+        Ok(())
+    }
+
+    /// Replaces a file the scaffold owns (PROJECT) whatever its state.
+    pub fn replace_whole(&mut self, rel: &str, contents: String) -> Result<(), CliError> {
+        if self.current(rel)?.as_deref() != Some(contents.as_str()) {
+            self.update(rel, contents);
+        }
+        Ok(())
+    }
+
+    fn update(&mut self, rel: &str, contents: String) {
+        match self.files.get_mut(rel) {
+            Some((text, _)) => *text = contents,
+            None => {
+                self.files
+                    .insert(rel.to_owned(), (contents, Change::Update));
+            }
+        }
+    }
+
+    /// Writes everything, or nothing when a file would be overwritten without `--force`.
+    pub fn execute(self, dry_run: bool) -> Result<Report, CliError> {
+        if !self.refused.is_empty() {
+            return Err(CliError::WouldOverwrite(self.refused));
+        }
+        let mut written = Vec::new();
+        for (rel, (contents, change)) in &self.files {
+            let verb = match change {
+                Change::Create => "create",
+                Change::Overwrite => "overwrite",
+                Change::Update => "update",
+            };
+            written.push(format!("{verb} {rel}"));
+            if !dry_run {
+                write_atomic(&self.root.join(rel), contents.as_bytes())?;
+            }
+        }
+        Ok(Report { written })
+    }
+}
+
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), CliError> {
+    let io = |source| CliError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.scaffold-tmp"));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}

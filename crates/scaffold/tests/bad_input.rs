@@ -1,0 +1,607 @@
+//! Bad input never panics, exits non-zero with a message naming the flag (or file) and the rule,
+//! and leaves the directory tree byte-identical.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn scaffold() -> Command {
+    Command::cargo_bin("scaffold").expect("binary built")
+}
+
+/// Every file under `dir` with its bytes, plus every directory.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.insert(p.clone(), None);
+                stack.push(p);
+            } else {
+                out.insert(p.clone(), std::fs::read(&p).ok());
+            }
+        }
+    }
+    out
+}
+
+fn init_project(dir: &Path) {
+    scaffold()
+        .args([
+            "init",
+            "--domain",
+            "example.com",
+            "--project-name",
+            "demo",
+            "--kubeforge-version",
+            "0.1.0",
+            "-o",
+        ])
+        .arg(dir)
+        .assert()
+        .success();
+}
+
+fn create_memcached(dir: &Path) {
+    scaffold()
+        .args([
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1alpha1",
+            "--kind",
+            "Memcached",
+            "-o",
+        ])
+        .arg(dir)
+        .assert()
+        .success();
+}
+
+enum Setup {
+    Empty,
+    Project,
+    ProjectWithApi,
+    Write(&'static str, &'static str),
+    ProjectThen(fn(&Path)),
+}
+
+struct Case {
+    name: &'static str,
+    setup: Setup,
+    args: &'static [&'static str],
+    /// Every one of these must appear in stderr.
+    expect: &'static [&'static str],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "domain with underscore",
+        setup: Setup::Empty,
+        args: &["init", "--domain", "bad_domain.com"],
+        expect: &["--domain", "DNS-1123 subdomain"],
+    },
+    Case {
+        name: "domain starting with dash",
+        setup: Setup::Empty,
+        args: &["init", "--domain=-x.com"],
+        expect: &["--domain", "DNS-1123"],
+    },
+    Case {
+        name: "domain upper case",
+        setup: Setup::Empty,
+        args: &["init", "--domain", "Example.com"],
+        expect: &["--domain"],
+    },
+    Case {
+        name: "project name with space",
+        setup: Setup::Empty,
+        args: &["init", "--project-name", "my project"],
+        expect: &["--project-name", "DNS-1123 label"],
+    },
+    Case {
+        name: "project name too long",
+        setup: Setup::Empty,
+        args: &[
+            "init",
+            "--project-name",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ],
+        expect: &["--project-name", "at most 63"],
+    },
+    Case {
+        name: "project name upper case",
+        setup: Setup::Empty,
+        args: &["init", "--project-name", "Demo"],
+        expect: &["--project-name"],
+    },
+    Case {
+        name: "init over an existing project",
+        setup: Setup::Project,
+        args: &["init"],
+        expect: &["already holds a Kubeforge project"],
+    },
+    Case {
+        name: "kubeforge path missing",
+        setup: Setup::Empty,
+        args: &["init", "--kubeforge-path", "/nonexistent/kubeforge"],
+        expect: &["--kubeforge-path", "existing directory"],
+    },
+    Case {
+        name: "kubeforge path and version",
+        setup: Setup::Empty,
+        args: &[
+            "init",
+            "--kubeforge-path",
+            ".",
+            "--kubeforge-version",
+            "0.1",
+        ],
+        expect: &["--kubeforge-path", "cannot be used with"],
+    },
+    Case {
+        name: "kubeforge version with shell",
+        setup: Setup::Empty,
+        args: &["init", "--kubeforge-version", "0.1; rm -rf /"],
+        expect: &["--kubeforge-version", "version requirement"],
+    },
+    Case {
+        name: "unknown license",
+        setup: Setup::Empty,
+        args: &["init", "--license", "gpl"],
+        expect: &["--license", "gpl"],
+    },
+    Case {
+        name: "create api outside a project",
+        setup: Setup::Empty,
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "Memcached",
+        ],
+        expect: &["not a Kubeforge project", "scaffold init"],
+    },
+    Case {
+        name: "kind lower case",
+        setup: Setup::Project,
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "memcached",
+        ],
+        expect: &["--kind", "UpperCamelCase"],
+    },
+    Case {
+        name: "kind with dash",
+        setup: Setup::Project,
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "Foo-Bar",
+        ],
+        expect: &["--kind", "UpperCamelCase"],
+    },
+    Case {
+        name: "kind ending in List",
+        setup: Setup::Project,
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "FooList",
+        ],
+        expect: &["--kind", "List"],
+    },
+    Case {
+        name: "kind is a Rust keyword",
+        setup: Setup::Project,
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "Self",
+        ],
+        expect: &["--kind"],
+    },
+    Case {
+        name: "version without v",
+        setup: Setup::Project,
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "1",
+            "--kind",
+            "Memcached",
+        ],
+        expect: &["--version", "v1alpha1"],
+    },
+    Case {
+        name: "version alpha without number",
+        setup: Setup::Project,
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1alpha",
+            "--kind",
+            "Memcached",
+        ],
+        expect: &["--version"],
+    },
+    Case {
+        name: "version zero",
+        setup: Setup::Project,
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v0",
+            "--kind",
+            "Memcached",
+        ],
+        expect: &["--version"],
+    },
+    Case {
+        name: "group upper case",
+        setup: Setup::Project,
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "Cache",
+            "--version",
+            "v1",
+            "--kind",
+            "Memcached",
+        ],
+        expect: &["--group", "DNS-1123"],
+    },
+    Case {
+        name: "group empty",
+        setup: Setup::Project,
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "",
+            "--version",
+            "v1",
+            "--kind",
+            "Memcached",
+        ],
+        expect: &["--group"],
+    },
+    Case {
+        name: "group core for an api",
+        setup: Setup::Project,
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "core",
+            "--version",
+            "v1",
+            "--kind",
+            "Thing",
+        ],
+        expect: &["--group", "create controller"],
+    },
+    Case {
+        name: "duplicate group version kind",
+        setup: Setup::ProjectWithApi,
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1alpha1",
+            "--kind",
+            "Memcached",
+        ],
+        expect: &["already exists in PROJECT", "--force"],
+    },
+    Case {
+        name: "plural upper case",
+        setup: Setup::Project,
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "Memcached",
+            "--plural",
+            "Memcacheds",
+        ],
+        expect: &["--plural"],
+    },
+    Case {
+        name: "nothing to scaffold",
+        setup: Setup::Project,
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "Memcached",
+            "--resource=false",
+            "--controller=false",
+        ],
+        expect: &["--resource/--controller"],
+    },
+    Case {
+        name: "controller for a kind with no api",
+        setup: Setup::Project,
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "Memcached",
+            "--resource=false",
+        ],
+        expect: &["--resource", "existing API"],
+    },
+    Case {
+        name: "namespaced not a bool",
+        setup: Setup::Project,
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "Memcached",
+            "--namespaced=maybe",
+        ],
+        expect: &["--namespaced", "maybe"],
+    },
+    Case {
+        name: "corrupted PROJECT",
+        setup: Setup::Write("PROJECT", "{{{ not yaml"),
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "Memcached",
+        ],
+        expect: &["PROJECT is not valid"],
+    },
+    Case {
+        name: "PROJECT of another tool",
+        setup: Setup::Write(
+            "PROJECT",
+            "cliVersion: x\ndomain: example.com\nlayout:\n- go.kubebuilder.io/v4\nprojectName: demo\nrepo: demo\nversion: \"3\"\n",
+        ),
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "Memcached",
+        ],
+        expect: &["PROJECT is not valid", "kubeforge.io/v1"],
+    },
+    Case {
+        name: "PROJECT with a bad domain",
+        setup: Setup::Write(
+            "PROJECT",
+            "cliVersion: x\ndomain: Bad_Domain\nlayout:\n- kubeforge.io/v1\nprojectName: demo\nrepo: demo\nversion: \"3\"\n",
+        ),
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "Memcached",
+        ],
+        expect: &["PROJECT is not valid", "domain"],
+    },
+    Case {
+        name: "PROJECT with an unknown key",
+        setup: Setup::Write(
+            "PROJECT",
+            "cliVersion: x\ndomain: example.com\nlayout:\n- kubeforge.io/v1\nprojectName: demo\nrepo: demo\nversion: \"3\"\nsurprise: 1\n",
+        ),
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "Memcached",
+        ],
+        expect: &["PROJECT is not valid", "surprise"],
+    },
+    Case {
+        name: "core controller with lower-case kind",
+        setup: Setup::Project,
+        args: &[
+            "create",
+            "controller",
+            "--group",
+            "core",
+            "--version",
+            "v1",
+            "--kind",
+            "pod",
+        ],
+        expect: &["--kind"],
+    },
+    Case {
+        name: "controller for an unknown own kind",
+        setup: Setup::Project,
+        args: &[
+            "create",
+            "controller",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "Memcached",
+        ],
+        expect: &["--resource", "existing API"],
+    },
+    Case {
+        name: "marker removed by the user",
+        setup: Setup::ProjectThen(|dir| {
+            std::fs::write(dir.join("config/crd/kustomization.yaml"), "resources: []\n").unwrap()
+        }),
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "Memcached",
+        ],
+        expect: &["config/crd/kustomization.yaml", "marker"],
+    },
+    Case {
+        name: "hand-written file in the way",
+        setup: Setup::ProjectThen(|dir| {
+            std::fs::create_dir_all(dir.join("config/samples")).unwrap();
+            std::fs::write(dir.join("config/samples/cache_v1_memcached.yaml"), "mine\n").unwrap();
+        }),
+        args: &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "Memcached",
+        ],
+        expect: &["config/samples/cache_v1_memcached.yaml", "--force"],
+    },
+    Case {
+        name: "output is a file",
+        setup: Setup::Write("file.txt", "x"),
+        args: &["init", "-o", "file.txt"],
+        expect: &["--output", "must be a directory"],
+    },
+    Case {
+        name: "output under a file",
+        setup: Setup::Write("file.txt", "x"),
+        args: &["init", "--project-name", "demo", "-o", "file.txt/sub"],
+        expect: &["file.txt/sub"],
+    },
+    Case {
+        name: "unknown subcommand",
+        setup: Setup::Empty,
+        args: &["create", "webhooks"],
+        expect: &["webhooks"],
+    },
+];
+
+#[test]
+fn bad_input_is_refused_and_nothing_changes() {
+    assert!(CASES.len() >= 25);
+    let mut failures = Vec::new();
+    for case in CASES {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("work");
+        std::fs::create_dir_all(&dir).unwrap();
+        match &case.setup {
+            Setup::Empty => {}
+            Setup::Project => init_project(&dir),
+            Setup::ProjectWithApi => {
+                init_project(&dir);
+                create_memcached(&dir);
+            }
+            Setup::Write(name, text) => std::fs::write(dir.join(name), text).unwrap(),
+            Setup::ProjectThen(f) => {
+                init_project(&dir);
+                f(&dir);
+            }
+        }
+        let before = tree(&dir);
+        let out = scaffold()
+            .current_dir(&dir)
+            .args(case.args)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let after = tree(&dir);
+        if out.status.success() {
+            failures.push(format!("{}: succeeded", case.name));
+        }
+        if stderr.contains("panicked") {
+            failures.push(format!("{}: panicked: {stderr}", case.name));
+        }
+        for want in case.expect {
+            if !stderr.contains(want) {
+                failures.push(format!("{}: stderr lacks {want:?}:\n{stderr}", case.name));
+            }
+        }
+        if before != after {
+            failures.push(format!("{}: the tree changed", case.name));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
