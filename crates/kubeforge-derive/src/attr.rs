@@ -124,30 +124,15 @@ pub(crate) fn intern(key: &str) -> Option<&'static str> {
 }
 
 pub(crate) fn unknown_key_message(key: &str, context: &str) -> String {
-    let all = FIELD_KEYS.iter().chain(TYPE_ONLY_KEYS).chain(VERSION_KEYS);
-    let best = all
-        .map(|k| (edit_distance(k, key), *k))
-        .filter(|(d, _)| *d <= 2)
-        .min();
-    match best {
-        Some((_, k)) => format!("unknown key `{key}` in {context}; did you mean `{k}`?"),
+    let all = FIELD_KEYS
+        .iter()
+        .chain(TYPE_ONLY_KEYS)
+        .chain(VERSION_KEYS)
+        .copied();
+    match crate::suggest::closest(key, all) {
+        Some(k) => format!("unknown key `{key}` in {context}; did you mean `{k}`?"),
         None => format!("unknown key `{key}` in {context}"),
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 /// Parses every `#[crd(...)]` attribute in `attrs`.

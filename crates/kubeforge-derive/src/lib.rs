@@ -12,6 +12,7 @@ mod model;
 mod rbac;
 mod serde_attr;
 mod shape;
+mod suggest;
 mod symbol;
 mod webhook;
 

@@ -356,32 +356,11 @@ fn unknown_key_message(key: &str) -> String {
         .iter()
         .find(|(alias, _)| *alias == key)
         .map(|(_, k)| *k)
-        .or_else(|| {
-            KEYS.iter()
-                .map(|k| (edit_distance(k, key), *k))
-                .filter(|(d, _)| *d <= 2)
-                .min()
-                .map(|(_, k)| k)
-        });
+        .or_else(|| crate::suggest::closest(key, KEYS.iter().copied()));
     match suggestion {
         Some(k) => format!("unknown key `{key}` in #[webhook(...)]; did you mean `{k}`?"),
         None => format!("unknown key `{key}` in #[webhook(...)]; expected one of {expected}"),
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 /// A `;`-separated list (or an array of them). An empty string, alone, is the core group
