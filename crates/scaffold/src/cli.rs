@@ -49,6 +49,8 @@ pub enum Create {
     Api(ApiArgs),
     /// Scaffold a controller for a kind: one of this project's, or a built-in one (core/v1 Pod, apps/v1 Deployment, ...).
     Controller(ControllerArgs),
+    /// Scaffold admission (defaulting, validation) and conversion webhooks for an API kind.
+    Webhook(WebhookArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
@@ -125,4 +127,24 @@ pub struct ControllerArgs {
     pub common: Common,
     #[command(flatten)]
     pub gvk: Gvk,
+}
+
+#[derive(Args)]
+pub struct WebhookArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(flatten)]
+    pub gvk: Gvk,
+    /// Scaffold a defaulting (mutating) webhook.
+    #[arg(long)]
+    pub defaulting: bool,
+    /// Scaffold a validating webhook.
+    #[arg(long)]
+    pub programmatic_validation: bool,
+    /// Scaffold a conversion webhook (the storage version is the hub).
+    #[arg(long)]
+    pub conversion: bool,
+    /// A version converted to and from the hub (repeatable; needs --conversion).
+    #[arg(long)]
+    pub spoke: Vec<String>,
 }

@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use serde_json::Value;
 
-use crate::cli::{ApiArgs, Common, ControllerArgs, InitArgs, License};
+use crate::cli::{ApiArgs, Common, ControllerArgs, InitArgs, License, WebhookArgs};
 use crate::context::{self, InitSettings, KubeforgeDep, ResourceSpec};
 use crate::error::CliError;
 use crate::names;
 use crate::plan::{IfExists, Plan, Report};
-use crate::project::{self, Api, Project, Resource};
+use crate::project::{self, Api, Project, Resource, Webhooks};
 use crate::render::Renderer;
 
 fn work_dir(common: &Common) -> anyhow::Result<PathBuf> {
@@ -303,6 +303,7 @@ pub fn create_api(args: ApiArgs) -> anyhow::Result<()> {
         )),
         plural: args.plural.clone(),
         version: version.clone(),
+        webhooks: existing.as_ref().and_then(|r| r.webhooks.clone()),
     };
     upsert(&mut t.project, resource);
     plan_project_update(&mut plan, &t.project);
@@ -486,6 +487,7 @@ pub fn create_controller(args: ControllerArgs) -> anyhow::Result<()> {
             ),
             plural: None,
             version: version.clone(),
+            webhooks: None,
         },
     );
     plan_project_update(&mut plan, &t.project);
@@ -496,5 +498,360 @@ pub fn create_controller(args: ControllerArgs) -> anyhow::Result<()> {
         args.common.dry_run,
         "Next: implement the reconcile logic, then run it with:\n  cargo xtask run",
     );
+    Ok(())
+}
+
+fn invalid(flag: &str, value: &str, rule: impl Into<String>) -> anyhow::Error {
+    CliError::InvalidFlag {
+        flag: flag.into(),
+        value: value.into(),
+        rule: rule.into(),
+    }
+    .into()
+}
+
+/// Uncomments (drops the first `#` of) the lines of the block that starts at the line equal to
+/// `start` (trimmed), up to the next blank line; scaffold markers stay comments.
+fn uncomment_block(text: &str, start: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut inside = false;
+    for line in text.split_inclusive('\n') {
+        if !inside && line.trim() == start {
+            inside = true;
+        } else if inside && line.trim().is_empty() {
+            inside = false;
+        }
+        if inside && line.starts_with('#') && !line.starts_with("# +kubeforge:") {
+            out.push_str(&line[1..]);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+pub fn create_webhook(args: WebhookArgs) -> anyhow::Result<()> {
+    let (group, version, kind) = (&args.gvk.group, &args.gvk.version, &args.gvk.kind);
+    validate_gvk(group, version, kind)?;
+    if group == "core" || context::BUILTIN_GROUPS.iter().any(|(g, _, _)| g == group) {
+        return Err(invalid(
+            "--group",
+            group,
+            "names a built-in API group; webhooks are scaffolded for this project's own APIs only",
+        ));
+    }
+    if !args.defaulting && !args.programmatic_validation && !args.conversion {
+        return Err(invalid(
+            "--defaulting/--programmatic-validation/--conversion",
+            "false/false/false",
+            "leave nothing to scaffold; set at least one of them",
+        ));
+    }
+    if !args.spoke.is_empty() && !args.conversion {
+        return Err(invalid(
+            "--spoke",
+            &args.spoke.join(","),
+            "needs --conversion (spokes are versions converted to and from the hub)",
+        ));
+    }
+    for spoke in &args.spoke {
+        names::version(spoke).map_err(|_| {
+            invalid(
+                "--spoke",
+                spoke,
+                "must be a Kubernetes API version such as v1, v2beta1 or v1alpha2",
+            )
+        })?;
+    }
+    let mut t = load(&args.common)?;
+    let Some(existing) = t
+        .project
+        .find(group, version, kind)
+        .filter(|r| r.api.is_some() && !r.external && !r.core)
+        .cloned()
+    else {
+        return Err(invalid(
+            "--kind",
+            kind,
+            format!(
+                "must be an API of this project: {group}/{version} {kind} is not in PROJECT; create it first with `scaffold create api`"
+            ),
+        ));
+    };
+    let mut seen = Vec::new();
+    for spoke in &args.spoke {
+        if spoke == version {
+            return Err(invalid(
+                "--spoke",
+                spoke,
+                "must differ from --version (the hub of the conversion)",
+            ));
+        }
+        if seen.contains(spoke) {
+            return Err(invalid("--spoke", spoke, "is given twice"));
+        }
+        seen.push(spoke.clone());
+        if t.project
+            .find(group, spoke, kind)
+            .is_none_or(|r| r.api.is_none())
+        {
+            return Err(invalid(
+                "--spoke",
+                spoke,
+                format!(
+                    "must be an existing version of {kind}: {group}/{spoke} {kind} is not in PROJECT"
+                ),
+            ));
+        }
+    }
+    // The storage version (the first scaffolded) is the hub of conversions.
+    let hub_version = t
+        .project
+        .resources
+        .iter()
+        .find(|r| r.group == *group && r.kind == *kind && r.api.is_some())
+        .map(|r| r.version.clone())
+        .unwrap_or_else(|| version.clone());
+    if args.conversion && hub_version != *version {
+        return Err(invalid(
+            "--version",
+            version,
+            format!(
+                "must be the storage version of {kind} ({hub_version}) with --conversion: it is the hub the spokes convert to"
+            ),
+        ));
+    }
+    if let Some(w) = &existing.webhooks {
+        let again = (args.defaulting && w.defaulting)
+            || (args.programmatic_validation && w.validation)
+            || (args.conversion && w.conversion);
+        if again && !args.common.force {
+            return Err(CliError::Conflict(format!(
+                "{group}/{version} {kind} already has webhooks (PROJECT); use --force to scaffold them again"
+            ))
+            .into());
+        }
+    }
+    let previous = existing.webhooks.clone().unwrap_or_default();
+    let webhooks = Webhooks {
+        conversion: args.conversion || previous.conversion,
+        defaulting: args.defaulting || previous.defaulting,
+        spoke: {
+            let mut s = previous.spoke.clone();
+            for v in &args.spoke {
+                if !s.contains(v) {
+                    s.push(v.clone());
+                }
+            }
+            s
+        },
+        validation: args.programmatic_validation || previous.validation,
+        webhook_version: "v1".into(),
+    };
+    let first_webhook = !t.project.resources.iter().any(|r| r.webhooks.is_some());
+    let namespaced = existing.api.as_ref().is_some_and(|a| a.namespaced);
+    let spec = ResourceSpec {
+        group,
+        version,
+        kind,
+        plural: existing.plural.as_deref(),
+        namespaced,
+        storage_version: hub_version == *version,
+        external: false,
+    };
+    let mut resource = context::resource(&t.ctx, t.project.multigroup, &spec);
+    resource["defaulting"] = Value::Bool(webhooks.defaulting);
+    resource["validation"] = Value::Bool(webhooks.validation);
+    resource["conversion"] = Value::Bool(webhooks.conversion);
+    let spokes: Vec<Value> = webhooks
+        .spoke
+        .iter()
+        .map(|v| {
+            let plural = t
+                .project
+                .find(group, v, kind)
+                .and_then(|r| r.plural.clone());
+            context::resource(
+                &t.ctx,
+                t.project.multigroup,
+                &ResourceSpec {
+                    group,
+                    version: v,
+                    kind,
+                    plural: plural.as_deref(),
+                    namespaced,
+                    storage_version: false,
+                    external: false,
+                },
+            )
+        })
+        .collect();
+    resource["spokes"] = Value::Array(spokes.clone());
+    let ctx = with_resource(&t.ctx, resource);
+    let renderer = Renderer::new();
+    let mut plan = Plan::new(&t.dir, args.common.force);
+    plan_webhook(&renderer, &mut plan, &ctx, &args, &spokes, first_webhook)?;
+    let mut updated = existing.clone();
+    updated.webhooks = Some(webhooks);
+    upsert(&mut t.project, updated);
+    plan_project_update(&mut plan, &t.project);
+    let report = plan.execute(args.common.dry_run)?;
+    print_report(
+        &report,
+        &t.dir,
+        args.common.dry_run,
+        "Next: implement your webhooks and generate the manifests with:\n  cargo xtask generate manifests",
+    );
+    Ok(())
+}
+
+fn plan_webhook(
+    renderer: &Renderer,
+    plan: &mut Plan,
+    ctx: &Value,
+    args: &WebhookArgs,
+    spokes: &[Value],
+    first_webhook: bool,
+) -> anyhow::Result<()> {
+    for template in renderer.templates("webhook") {
+        if template.contains("[kind_snake]_conversion") {
+            continue;
+        }
+        if template.contains("crd/patches") && !args.conversion {
+            continue;
+        }
+        let file = renderer.render(&template, ctx)?;
+        let per_resource =
+            template.contains("[webhook_module]") || template.contains("crd/patches");
+        let policy = if per_resource {
+            IfExists::Error
+        } else {
+            IfExists::Skip
+        };
+        plan.create(&file.path, file.contents, policy)?;
+    }
+    plan.insert(
+        "src/webhook/mod.rs",
+        "// +kubeforge:scaffold:webhook-modules",
+        &renderer.fragment("webhook-module", ctx)?,
+    )?;
+    plan.insert(
+        "src/webhook/mod.rs",
+        "// +kubeforge:scaffold:webhook-registrations",
+        &renderer.fragment("webhook-register", ctx)?,
+    )?;
+    if args.conversion {
+        for spoke in spokes {
+            // The spoke is `resource` (for the path and its types), the hub is `hub`.
+            let mut hctx = ctx.clone();
+            hctx["hub"] = ctx["resource"].clone();
+            hctx["resource"] = spoke.clone();
+            let file = renderer.render(
+                "webhook/api/src/[api_dir]/[kind_snake]_conversion.rs.hbs",
+                &hctx,
+            )?;
+            plan.create(&file.path, file.contents, IfExists::Error)?;
+            let spoke_mod = format!(
+                "api/src/{}/mod.rs",
+                spoke["api_dir"].as_str().unwrap_or_default()
+            );
+            plan.insert(
+                &spoke_mod,
+                "// +kubeforge:scaffold:kinds",
+                &renderer.fragment("api-conversion", &hctx)?,
+            )?;
+        }
+        plan.insert(
+            "config/crd/kustomization.yaml",
+            "# +kubeforge:scaffold:crdkustomizewebhookpatch",
+            &renderer.fragment("crd-webhook-patch", ctx)?,
+        )?;
+        plan.replace_line(
+            "config/crd/kustomization.yaml",
+            "#configurations:",
+            "configurations:",
+        )?;
+        plan.replace_line(
+            "config/crd/kustomization.yaml",
+            "#- kustomizeconfig.yaml",
+            "- kustomizeconfig.yaml",
+        )?;
+        plan.insert(
+            "config/default/kustomization.yaml",
+            "# +kubeforge:scaffold:crdkustomizecainjectionns",
+            &renderer.fragment("crd-cainjection-ns", ctx)?,
+        )?;
+        plan.insert(
+            "config/default/kustomization.yaml",
+            "# +kubeforge:scaffold:crdkustomizecainjectionname",
+            &renderer.fragment("crd-cainjection-name", ctx)?,
+        )?;
+    }
+    if first_webhook || args.common.force {
+        plan.insert(
+            "src/lib.rs",
+            "// +kubeforge:scaffold:modules",
+            &renderer.fragment("webhook-lib", ctx)?,
+        )?;
+        plan.insert(
+            "src/main.rs",
+            "// +kubeforge:scaffold:flags",
+            &renderer.fragment("webhook-flags", ctx)?,
+        )?;
+        plan.insert(
+            "src/main.rs",
+            "// +kubeforge:scaffold:print",
+            &renderer.fragment("webhook-print", ctx)?,
+        )?;
+        plan.insert(
+            "src/main.rs",
+            "// +kubeforge:scaffold:webhooks",
+            &renderer.fragment("webhook-start", ctx)?,
+        )?;
+        plan.replace_line(
+            "Cargo.toml",
+            "kubeforge.workspace = true",
+            "kubeforge = { workspace = true, features = [\"webhook\"] }",
+        )?;
+    }
+    let defaults = "config/default/kustomization.yaml";
+    plan.replace_line(defaults, "#- ../webhook", "- ../webhook")?;
+    plan.replace_line(defaults, "#- ../certmanager", "- ../certmanager")?;
+    plan.edit(defaults, |text| {
+        let mut text = uncomment_block(text, "#- path: manager_webhook_patch.yaml");
+        text = text
+            .split_inclusive('\n')
+            .map(|l| {
+                if l.trim() == "#replacements:" {
+                    "replacements:\n".to_owned()
+                } else {
+                    l.to_owned()
+                }
+            })
+            .collect();
+        text = uncomment_block(
+            &text,
+            "# - source: # Uncomment the following block if you have any webhook",
+        );
+        if args.programmatic_validation {
+            text = uncomment_block(
+                &text,
+                "# - source: # Uncomment the following block if you have a ValidatingWebhook (--programmatic-validation)",
+            );
+        }
+        if args.defaulting {
+            text = uncomment_block(
+                &text,
+                "# - source: # Uncomment the following block if you have a DefaultingWebhook (--defaulting )",
+            );
+        }
+        if args.conversion {
+            text = uncomment_block(
+                &text,
+                "# - source: # Uncomment the following block if you have a ConversionWebhook (--conversion)",
+            );
+        }
+        text
+    })?;
     Ok(())
 }

@@ -173,5 +173,7 @@ pub fn resource(project: &Value, multigroup: bool, r: &ResourceSpec) -> Value {
         "sample_file": format!("{}_{}_{kind_lower}.yaml", group_mod, r.version),
         "crd_file": format!("{full_group}_{plural}.yaml"),
         "role_prefix": prefixed(&kind_snake),
+        "webhook_module": format!("{}_{}", prefixed(&kind_snake), r.version),
+        "webhook_path_group": full_group.replace('.', "-"),
     })
 }

@@ -21,6 +21,9 @@ fn main() -> std::process::ExitCode {
         cli::Command::Create {
             what: cli::Create::Controller(args),
         } => commands::create_controller(args),
+        cli::Command::Create {
+            what: cli::Create::Webhook(args),
+        } => commands::create_webhook(args),
         cli::Command::Completion { shell } => {
             clap_complete::generate(
                 shell,

@@ -160,6 +160,18 @@ impl Plan {
         Ok(())
     }
 
+    /// Rewrites `rel` (as it will be after this plan) with `f`; nothing when it is missing.
+    pub fn edit(&mut self, rel: &str, f: impl FnOnce(&str) -> String) -> Result<(), CliError> {
+        let Some(text) = self.current(rel)? else {
+            return Ok(());
+        };
+        let out = f(&text);
+        if out != text {
+            self.update(rel, out);
+        }
+        Ok(())
+    }
+
     fn update(&mut self, rel: &str, contents: String) {
         match self.files.get_mut(rel) {
             Some((text, _)) => *text = contents,
@@ -205,8 +217,9 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), CliError> {
     let tmp = dir.join(format!(".{name}.scaffold-tmp"));
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;
+        // Rename makes the write atomic for readers and against a crash of this process; an
+        // fsync per file would cost more than the whole scaffold and buys only power-loss safety.
         file.write_all(contents)?;
-        file.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {

@@ -1,6 +1,9 @@
 //! The embedded templates and their rendering: strict handlebars (a missing variable is an
 //! error), no HTML escaping, output paths from the template paths.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
 use handlebars::Handlebars;
 use include_dir::{Dir, include_dir};
 use serde_json::Value;
@@ -8,7 +11,10 @@ use serde_json::Value;
 static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../templates");
 
 pub struct Renderer {
-    hb: Handlebars<'static>,
+    /// Every embedded template by name; parsed only when first rendered, since parsing
+    /// dominates a command's run time and no command renders them all.
+    sources: BTreeMap<String, &'static str>,
+    hb: RefCell<Handlebars<'static>>,
 }
 
 /// One rendered file: its path relative to the project root and its contents.
@@ -17,9 +23,12 @@ pub struct Rendered {
     pub contents: String,
 }
 
-fn walk<'a>(dir: &'a Dir<'a>, out: &mut Vec<&'a include_dir::File<'a>>) {
+fn walk(dir: &'static Dir<'static>, out: &mut BTreeMap<String, &'static str>) {
     for f in dir.files() {
-        out.push(f);
+        let name = f.path().to_string_lossy().into_owned();
+        if name.ends_with(".hbs") {
+            out.insert(name, f.contents_utf8().unwrap_or_default());
+        }
     }
     for d in dir.dirs() {
         walk(d, out);
@@ -31,38 +40,35 @@ impl Renderer {
         let mut hb = Handlebars::new();
         hb.set_strict_mode(true);
         hb.register_escape_fn(handlebars::no_escape);
-        let mut files = Vec::new();
-        walk(&TEMPLATES, &mut files);
-        for f in files {
-            let name = f.path().to_string_lossy().into_owned();
-            if !name.ends_with(".hbs") {
-                continue;
-            }
-            let text = f.contents_utf8().unwrap_or_default();
-            // Templates are checked by the snapshot tests; a broken one is a build defect.
-            hb.register_template_string(&name, text)
-                .unwrap_or_else(|e| panic!("template {name} does not parse: {e}"));
+        let mut sources = BTreeMap::new();
+        walk(&TEMPLATES, &mut sources);
+        Renderer {
+            sources,
+            hb: RefCell::new(hb),
         }
-        Renderer { hb }
     }
 
     /// Every template under `group/` (e.g. `init`), sorted by path.
     pub fn templates(&self, group: &str) -> Vec<String> {
         let prefix = format!("{group}/");
-        let mut names: Vec<String> = self
-            .hb
-            .get_templates()
+        self.sources
             .keys()
             .filter(|k| k.starts_with(&prefix))
             .cloned()
-            .collect();
-        names.sort();
-        names
+            .collect()
     }
 
     pub fn render(&self, template: &str, context: &Value) -> anyhow::Result<Rendered> {
-        let contents = self
-            .hb
+        let mut hb = self.hb.borrow_mut();
+        if !hb.has_template(template) {
+            let source = self
+                .sources
+                .get(template)
+                .ok_or_else(|| anyhow::anyhow!("no template {template}"))?;
+            hb.register_template_string(template, *source)
+                .map_err(|e| anyhow::anyhow!("template {template} does not parse: {e}"))?;
+        }
+        let contents = hb
             .render(template, context)
             .map_err(|e| anyhow::anyhow!("rendering template {template}: {e}"))?;
         let (_, rel) = template.split_once('/').unwrap_or(("", template));

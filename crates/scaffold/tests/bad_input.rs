@@ -66,6 +66,21 @@ fn create_memcached(dir: &Path) {
         .success();
 }
 
+fn scaffold_in(dir: &Path, args: &[&str]) {
+    scaffold().args(args).arg("-o").arg(dir).assert().success();
+}
+
+const WEBHOOK: &[&str] = &[
+    "create",
+    "webhook",
+    "--group",
+    "cache",
+    "--version",
+    "v1alpha1",
+    "--kind",
+    "Memcached",
+];
+
 enum Setup {
     Empty,
     Project,
@@ -550,6 +565,146 @@ const CASES: &[Case] = &[
         setup: Setup::Write("file.txt", "x"),
         args: &["init", "--project-name", "demo", "-o", "file.txt/sub"],
         expect: &["file.txt/sub"],
+    },
+    Case {
+        name: "webhook with nothing to scaffold",
+        setup: Setup::ProjectWithApi,
+        args: WEBHOOK,
+        expect: &[
+            "--defaulting/--programmatic-validation/--conversion",
+            "at least one",
+        ],
+    },
+    Case {
+        name: "webhook for a kind that is not in PROJECT",
+        setup: Setup::Project,
+        args: &[
+            "create",
+            "webhook",
+            "--group",
+            "cache",
+            "--version",
+            "v1alpha1",
+            "--kind",
+            "Memcached",
+            "--defaulting",
+        ],
+        expect: &["--kind", "must be an API of this project"],
+    },
+    Case {
+        name: "webhook for a core kind",
+        setup: Setup::Project,
+        args: &[
+            "create",
+            "webhook",
+            "--group",
+            "core",
+            "--version",
+            "v1",
+            "--kind",
+            "Pod",
+            "--programmatic-validation",
+        ],
+        expect: &["--group", "built-in API group"],
+    },
+    Case {
+        name: "webhook spoke without conversion",
+        setup: Setup::ProjectWithApi,
+        args: &[
+            "create",
+            "webhook",
+            "--group",
+            "cache",
+            "--version",
+            "v1alpha1",
+            "--kind",
+            "Memcached",
+            "--defaulting",
+            "--spoke",
+            "v1",
+        ],
+        expect: &["--spoke", "needs --conversion"],
+    },
+    Case {
+        name: "webhook spoke that is not a version",
+        setup: Setup::ProjectWithApi,
+        args: &[
+            "create",
+            "webhook",
+            "--group",
+            "cache",
+            "--version",
+            "v1alpha1",
+            "--kind",
+            "Memcached",
+            "--conversion",
+            "--spoke",
+            "2",
+        ],
+        expect: &["--spoke", "Kubernetes API version"],
+    },
+    Case {
+        name: "webhook spoke that is not a version of the kind",
+        setup: Setup::ProjectWithApi,
+        args: &[
+            "create",
+            "webhook",
+            "--group",
+            "cache",
+            "--version",
+            "v1alpha1",
+            "--kind",
+            "Memcached",
+            "--conversion",
+            "--spoke",
+            "v1",
+        ],
+        expect: &["--spoke", "must be an existing version"],
+    },
+    Case {
+        name: "webhook conversion on a version that is not the hub",
+        setup: Setup::ProjectThen(|dir| {
+            create_memcached(dir);
+            let mut v1 = WEBHOOK[..2].to_vec();
+            v1.extend(["--group", "cache", "--version", "v1", "--kind", "Memcached"]);
+            v1[1] = "api";
+            scaffold_in(dir, &v1);
+        }),
+        args: &[
+            "create",
+            "webhook",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "Memcached",
+            "--conversion",
+            "--spoke",
+            "v1alpha1",
+        ],
+        expect: &["--version", "storage version"],
+    },
+    Case {
+        name: "webhook scaffolded again without --force",
+        setup: Setup::ProjectThen(|dir| {
+            create_memcached(dir);
+            let mut args = WEBHOOK.to_vec();
+            args.push("--defaulting");
+            scaffold_in(dir, &args);
+        }),
+        args: &[
+            "create",
+            "webhook",
+            "--group",
+            "cache",
+            "--version",
+            "v1alpha1",
+            "--kind",
+            "Memcached",
+            "--defaulting",
+        ],
+        expect: &["already has webhooks", "--force"],
     },
     Case {
         name: "unknown subcommand",

@@ -90,8 +90,31 @@ const POD_CONTROLLER: &[&str] = &[
     "Pod",
 ];
 
+const WEBHOOK: &[&str] = &[
+    "create",
+    "webhook",
+    "--group",
+    "cache",
+    "--version",
+    "v1alpha1",
+    "--kind",
+    "Memcached",
+    "--defaulting",
+    "--programmatic-validation",
+    "--conversion",
+    "--spoke",
+    "v1",
+];
+
 fn scaffold_sample(dir: &Path) {
-    for args in [INIT, API_V1ALPHA1, API_V1, API_CLUSTER, POD_CONTROLLER] {
+    for args in [
+        INIT,
+        API_V1ALPHA1,
+        API_V1,
+        API_CLUSTER,
+        POD_CONTROLLER,
+        WEBHOOK,
+    ] {
         scaffold(dir, args);
     }
 }
@@ -121,6 +144,14 @@ fn create_is_idempotent_with_force_and_inserts_nothing_twice() {
     assert_eq!(
         before, after,
         "re-running `create api --force` must reproduce the same files"
+    );
+    let mut again = WEBHOOK.to_vec();
+    again.push("--force");
+    scaffold(tmp.path(), &again);
+    assert_eq!(
+        before,
+        files(tmp.path()),
+        "re-running `create webhook --force` must reproduce the same files"
     );
 }
 
