@@ -136,7 +136,7 @@ fn scaffold(runs: usize, skip_cold: bool) -> anyhow::Result<()> {
             build(&["build", "--quiet"])?.as_secs_f64()
         );
     }
-    let controller = project.join("src/controller/memcached.rs");
+    let controller = project.join("src/controller/memcached_controller.rs");
     let source =
         std::fs::read_to_string(&controller).with_context(|| controller.display().to_string())?;
     std::fs::write(&controller, format!("{source}\n// edited\n"))?;
