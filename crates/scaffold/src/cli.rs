@@ -79,7 +79,8 @@ pub struct InitArgs {
     /// Lay APIs out as api/src/<group>/<version>/.
     #[arg(long)]
     pub multigroup: bool,
-    /// Depend on kubeforge at this path (default: the checkout scaffold was built from).
+    /// Depend on kubeforge at this path (default: the checkout scaffold was built from); a
+    /// relative path is written relative to the project, so a project in a checkout builds anywhere.
     #[arg(long, conflicts_with = "kubeforge_version")]
     pub kubeforge_path: Option<PathBuf>,
     /// Depend on this kubeforge version from the registry.
@@ -119,6 +120,25 @@ pub struct ApiArgs {
     /// controllers reconcile a kind, not a version).
     #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub controller: Option<bool>,
+    #[command(flatten)]
+    pub image: ImageArgs,
+}
+
+/// kubebuilder's deploy-image plugin: a controller that runs an image as a Deployment.
+#[derive(Args, Default)]
+pub struct ImageArgs {
+    /// Scaffold a complete controller running this image as a Deployment of `spec.size` pods.
+    #[arg(long)]
+    pub image: Option<String>,
+    /// The container port of the image (adds `spec.containerPort`; needs --image).
+    #[arg(long)]
+    pub image_container_port: Option<String>,
+    /// The container command, comma-separated, e.g. "memcached,-m=64,-v" (needs --image).
+    #[arg(long)]
+    pub image_container_command: Option<String>,
+    /// The user id the container runs as (needs --image).
+    #[arg(long)]
+    pub run_as_user: Option<String>,
 }
 
 #[derive(Args)]

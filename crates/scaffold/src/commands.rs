@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::cli::{ApiArgs, Common, ControllerArgs, InitArgs, License, WebhookArgs};
 use crate::context::{self, InitSettings, KubeforgeDep, ResourceSpec};
+use crate::deploy_image::{self, ImageOptions};
 use crate::error::CliError;
 use crate::names;
 use crate::plan::{IfExists, Plan, Report};
@@ -45,6 +46,34 @@ fn default_kubeforge() -> KubeforgeDep {
         Ok(p) if p.join("Cargo.toml").is_file() => KubeforgeDep::Path(p.display().to_string()),
         _ => KubeforgeDep::Version(env!("CARGO_PKG_VERSION").to_owned()),
     }
+}
+
+/// `to` relative to `from`, both absolute; lexical (`..` components are resolved first).
+fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    use std::path::Component;
+    fn normal(p: &Path) -> Vec<Component<'_>> {
+        let mut out = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    out.pop();
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+    let (from, to) = (normal(from), normal(to));
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut rel = PathBuf::new();
+    for _ in common..from.len() {
+        rel.push("..");
+    }
+    for c in &to[common..] {
+        rel.push(c.as_os_str());
+    }
+    rel
 }
 
 pub fn init(args: InitArgs) -> anyhow::Result<()> {
@@ -90,7 +119,14 @@ pub fn init(args: InitArgs) -> anyhow::Result<()> {
                 }
                 .into());
             }
-            KubeforgeDep::Path(abs.display().to_string())
+            if p.is_relative() {
+                // Kept relative (to the project), so a project inside a checkout builds anywhere.
+                let from = std::path::absolute(&dir).unwrap_or_else(|_| dir.clone());
+                let to = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+                KubeforgeDep::Path(relative_path(&from, &to).display().to_string())
+            } else {
+                KubeforgeDep::Path(abs.display().to_string())
+            }
         }
         (None, Some(v)) => {
             let ok = !v.is_empty()
@@ -133,6 +169,7 @@ pub fn init(args: InitArgs) -> anyhow::Result<()> {
         domain: args.domain.clone(),
         layout: vec![project::LAYOUT.into()],
         multigroup: args.multigroup,
+        plugins: Default::default(),
         project_name: project_name.clone(),
         repo: project_name,
         resources: Vec::new(),
@@ -193,6 +230,37 @@ pub fn create_api(args: ApiArgs) -> anyhow::Result<()> {
             rule: "names the built-in core API; use `scaffold create controller --group core ...` for built-in kinds".into(),
         }
         .into());
+    }
+    let image = ImageOptions::from_args(&args.image)?;
+    if image.is_some() {
+        let refused = [
+            (
+                "--resource",
+                !args.resource,
+                "false",
+                "the deploy-image plugin scaffolds the API types",
+            ),
+            (
+                "--controller",
+                args.controller == Some(false),
+                "false",
+                "the deploy-image plugin scaffolds the controller",
+            ),
+            (
+                "--namespaced",
+                !args.namespaced,
+                "false",
+                "the Deployment of a deploy-image kind lives in the object's namespace",
+            ),
+        ];
+        if let Some((flag, _, value, why)) = refused.into_iter().find(|r| r.1) {
+            return Err(CliError::InvalidFlag {
+                flag: flag.into(),
+                value: value.into(),
+                rule: format!("cannot be used with --image: {why}"),
+            }
+            .into());
+        }
     }
     let mut t = load(&args.common)?;
     let kind_controller = t
@@ -262,10 +330,11 @@ pub fn create_api(args: ApiArgs) -> anyhow::Result<()> {
         storage_version,
         external: false,
     };
-    let ctx = with_resource(
-        &t.ctx,
-        context::resource(&t.ctx, t.project.multigroup, &spec),
-    );
+    let mut resource_ctx = context::resource(&t.ctx, t.project.multigroup, &spec);
+    if let Some(image) = &image {
+        resource_ctx["image"] = image.context(kind);
+    }
+    let ctx = with_resource(&t.ctx, resource_ctx);
     let renderer = Renderer::new();
     let mut plan = Plan::new(&t.dir, args.common.force);
     if args.resource {
@@ -280,6 +349,18 @@ pub fn create_api(args: ApiArgs) -> anyhow::Result<()> {
     }
     if controller {
         plan_controller(&renderer, &mut plan, &ctx)?;
+    }
+    if let Some(image) = &image {
+        // Replayed on a re-scaffold, with the deploy-image options kubebuilder records.
+        let gvk = (group.as_str(), version.as_str(), kind.as_str());
+        deploy_image::record(&mut t.project.plugins, &t.project.domain, gvk, image);
+        if controller {
+            plan.insert(
+                "config/manager/manager.yaml",
+                "# +kubeforge:scaffold:manager-env",
+                &renderer.fragment("manager-env", &ctx)?,
+            )?;
+        }
     }
     let resource = Resource {
         api: if args.resource || existing.as_ref().is_some_and(|r| r.api.is_some()) {
@@ -345,10 +426,18 @@ fn plan_api(
     version_module_exists: bool,
     group_module_exists: bool,
 ) -> anyhow::Result<()> {
+    let deploy_image = !ctx["resource"]["image"].is_null();
     for template in renderer.templates("api") {
         if template.contains("[group_module]") && !multigroup {
             continue;
         }
+        let template = match template.strip_prefix("api/") {
+            // The deploy-image plugin has types of its own (size, containerPort).
+            Some(rest) if deploy_image && rest.ends_with("_types.rs.hbs") => {
+                format!("deploy-image/{rest}")
+            }
+            _ => template,
+        };
         let file = renderer.render(&template, ctx)?;
         // Per-kind files (the admin/editor/viewer roles) are shared by every version of the kind.
         let per_kind = template.contains("[role_prefix]")
@@ -410,7 +499,12 @@ fn plan_api(
 }
 
 fn plan_controller(renderer: &Renderer, plan: &mut Plan, ctx: &Value) -> anyhow::Result<()> {
-    for template in renderer.templates("controller") {
+    let templates = if ctx["resource"]["image"].is_null() {
+        renderer.templates("controller")
+    } else {
+        renderer.templates("deploy-image/src")
+    };
+    for template in templates {
         let file = renderer.render(&template, ctx)?;
         plan.create(&file.path, file.contents, IfExists::Error)?;
     }
@@ -435,6 +529,7 @@ pub fn create_controller(args: ControllerArgs) -> anyhow::Result<()> {
     if !builtin {
         // A controller for one of the project's own kinds is `create api --resource=false`.
         return create_api(ApiArgs {
+            image: Default::default(),
             common: args.common,
             gvk: args.gvk,
             plural: None,

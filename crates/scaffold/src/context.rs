@@ -169,6 +169,7 @@ pub fn resource(project: &Value, multigroup: bool, r: &ResourceSpec) -> Value {
         "api_module": api_module,
         "rust_type": rust_type,
         "external": r.external,
+        "image": null,
         "controller_module": prefixed(&format!("{kind_snake}_controller")),
         "sample_file": format!("{}_{}_{kind_lower}.yaml", group_mod, r.version),
         "crd_file": format!("{full_group}_{plural}.yaml"),

@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod context;
+mod deploy_image;
 mod error;
 mod names;
 mod plan;

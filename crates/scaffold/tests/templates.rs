@@ -90,6 +90,25 @@ const POD_CONTROLLER: &[&str] = &[
     "Pod",
 ];
 
+const API_IMAGE: &[&str] = &[
+    "create",
+    "api",
+    "--group",
+    "web",
+    "--version",
+    "v1",
+    "--kind",
+    "Nginx",
+    "--image",
+    "nginx:1.27-alpine",
+    "--image-container-port",
+    "8080",
+    "--image-container-command",
+    "nginx,-g,daemon off;",
+    "--run-as-user",
+    "101",
+];
+
 const WEBHOOK: &[&str] = &[
     "create",
     "webhook",
@@ -113,6 +132,7 @@ fn scaffold_sample(dir: &Path) {
         API_V1,
         API_CLUSTER,
         POD_CONTROLLER,
+        API_IMAGE,
         WEBHOOK,
     ] {
         scaffold(dir, args);
@@ -178,4 +198,62 @@ fn output_is_deterministic() {
     scaffold_sample(a.path());
     scaffold_sample(b.path());
     assert_eq!(files(a.path()), files(b.path()));
+}
+
+/// Templates are formatted by hand (no rustfmt at scaffold time), and rustfmt's layout depends
+/// on line lengths: check every Rust file with kinds of 3 and of 20 characters.
+#[test]
+fn rust_files_pass_rustfmt_for_short_and_long_kinds() {
+    let Ok(status) = std::process::Command::new("rustfmt")
+        .arg("--version")
+        .output()
+    else {
+        panic!("rustfmt is needed (rustup component add rustfmt)");
+    };
+    assert!(status.status.success());
+    for kind in ["Foo", "ReplicatedCacheShard"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        scaffold(dir, INIT);
+        for image in [false, true] {
+            let version = if image { "v2" } else { "v1" };
+            let mut api = vec!["create", "api", "--group", "cache", "--version", version];
+            api.extend(["--kind", kind]);
+            if image {
+                api.extend(["--image", "example/image:1", "--image-container-port", "80"]);
+                api.extend(["--image-container-command", "a,b", "--run-as-user", "1001"]);
+                api.extend(["--controller=true", "--force"]);
+            }
+            scaffold(dir, &api);
+        }
+        let webhook = [
+            "create",
+            "webhook",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            kind,
+        ];
+        scaffold(
+            dir,
+            &[&webhook[..], &["--defaulting", "--programmatic-validation"]].concat(),
+        );
+        let rust_files: Vec<String> = files(dir)
+            .into_keys()
+            .filter(|f| f.ends_with(".rs"))
+            .collect();
+        let out = std::process::Command::new("rustfmt")
+            .current_dir(dir)
+            .args(["--check", "--edition", "2024"])
+            .args(&rust_files)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "kind {kind}: generated Rust is not rustfmt-clean:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
 }
