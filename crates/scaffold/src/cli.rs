@@ -37,6 +37,16 @@ pub enum Command {
         #[command(subcommand)]
         what: Create,
     },
+    /// Work with an OLM bundle (operator-sdk's registry+v1 format).
+    Bundle {
+        #[command(subcommand)]
+        what: BundleCmd,
+    },
+    /// Package the operator for a marketplace.
+    Package {
+        #[command(subcommand)]
+        what: PackageCmd,
+    },
     /// Print a shell completion script.
     Completion { shell: clap_complete::Shell },
     /// Print the scaffold version.
@@ -167,4 +177,62 @@ pub struct WebhookArgs {
     /// A version converted to and from the hub (repeatable; needs --conversion).
     #[arg(long)]
     pub spoke: Vec<String>,
+}
+
+#[derive(Subcommand)]
+pub enum BundleCmd {
+    /// Check a bundle as `operator-sdk bundle validate` does (exit 1 on errors, 0 with warnings only).
+    Validate(BundleValidateArgs),
+}
+
+#[derive(Args)]
+pub struct BundleValidateArgs {
+    /// The bundle directory (holding manifests/ and metadata/); bundle.Dockerfile is looked for
+    /// beside it, then in it.
+    pub dir: PathBuf,
+}
+
+#[derive(Subcommand)]
+pub enum PackageCmd {
+    /// Write the Huawei OSC service package (metadata.yaml, manifests/, lifecycle.yaml, raw/) from
+    /// the project's OLM bundle.
+    Osc(PackageOscArgs),
+}
+
+/// Not `Common`: here `-o/--output` is the package directory, and the project is `--project-dir`.
+#[derive(Args)]
+pub struct PackageOscArgs {
+    /// The package directory to write (created if missing).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// The project directory; default: the current directory.
+    #[arg(long)]
+    pub project_dir: Option<PathBuf>,
+    /// The OLM bundle, relative to the project directory.
+    #[arg(long, default_value = "bundle")]
+    pub bundle_dir: PathBuf,
+    /// Service name; default: the project name, with `-operator` appended unless it ends so.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Package version (SemVer without +build); default: the CSV's spec.version.
+    #[arg(long)]
+    pub version: Option<String>,
+    /// The package version this one upgrades from (lifecycle.yaml upgrade.replaces).
+    #[arg(long)]
+    pub replaces: Option<String>,
+    /// A version this one skips (lifecycle.yaml upgrade.skips; repeatable).
+    #[arg(long = "skip")]
+    pub skips: Vec<String>,
+    /// The operator's log file path (lifecycle.yaml operations.logpath).
+    #[arg(long)]
+    pub log_path: Option<String>,
+    /// Also write `<name>-<version>.zip` beside the package directory.
+    #[arg(long)]
+    pub zip: bool,
+    /// Print the files that would be written, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite package files that already exist.
+    #[arg(long)]
+    pub force: bool,
 }

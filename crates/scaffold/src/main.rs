@@ -6,6 +6,9 @@ mod context;
 mod deploy_image;
 mod error;
 mod names;
+mod olm;
+mod olm_commands;
+mod osc;
 mod plan;
 mod project;
 mod render;
@@ -25,6 +28,12 @@ fn main() -> std::process::ExitCode {
         cli::Command::Create {
             what: cli::Create::Webhook(args),
         } => commands::create_webhook(args),
+        cli::Command::Bundle {
+            what: cli::BundleCmd::Validate(args),
+        } => olm_commands::bundle_validate(args),
+        cli::Command::Package {
+            what: cli::PackageCmd::Osc(args),
+        } => olm_commands::package_osc(args),
         cli::Command::Completion { shell } => {
             clap_complete::generate(
                 shell,

@@ -81,6 +81,46 @@ const WEBHOOK: &[&str] = &[
     "Memcached",
 ];
 
+/// operator-sdk's memcached-operator bundle, as `bundle/` and `bundle.Dockerfile` of `dir`.
+fn copy_bundle(dir: &Path) {
+    fn copy_dir(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_dir(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/operator-sdk/memcached-operator");
+    copy_dir(&fixture.join("bundle"), &dir.join("bundle"));
+    std::fs::copy(
+        fixture.join("bundle.Dockerfile"),
+        dir.join("bundle.Dockerfile"),
+    )
+    .unwrap();
+}
+
+/// `len` bytes of text deflate cannot shrink much (6 bits of a 64-letter alphabet per byte).
+fn incompressible(len: usize) -> String {
+    const LETTERS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            LETTERS[(state % 64) as usize] as char
+        })
+        .collect()
+}
+
+const PACKAGE: &[&str] = &["package", "osc", "-o", "pkg"];
+
 enum Setup {
     Empty,
     Project,
@@ -886,6 +926,165 @@ const CASES: &[Case] = &[
             "--namespaced=false",
         ],
         expect: &["--namespaced", "cannot be used with --image"],
+    },
+    Case {
+        name: "bundle validate of a missing directory",
+        setup: Setup::Empty,
+        args: &["bundle", "validate", "nope"],
+        expect: &["nope: is not a directory", "is not valid"],
+    },
+    Case {
+        name: "bundle validate of a broken bundle",
+        setup: Setup::ProjectThen(|dir| {
+            copy_bundle(dir);
+            std::fs::remove_file(dir.join("bundle/metadata/annotations.yaml")).unwrap();
+        }),
+        args: &["bundle", "validate", "bundle"],
+        expect: &["bundle/metadata/annotations.yaml", "missing"],
+    },
+    Case {
+        name: "package osc outside a project",
+        setup: Setup::Empty,
+        args: PACKAGE,
+        expect: &["not a Kubeforge project"],
+    },
+    Case {
+        name: "package osc without a bundle",
+        setup: Setup::Project,
+        args: PACKAGE,
+        expect: &[
+            "--bundle-dir",
+            "no OLM bundle",
+            "scaffold generate bundle --version",
+        ],
+    },
+    Case {
+        name: "package osc of an invalid bundle",
+        setup: Setup::ProjectThen(|dir| {
+            copy_bundle(dir);
+            let csv = dir.join("bundle/manifests/memcached-operator.clusterserviceversion.yaml");
+            let text = std::fs::read_to_string(&csv).unwrap();
+            std::fs::write(
+                &csv,
+                text.replace("  displayName: Memcached Operator\n", ""),
+            )
+            .unwrap();
+        }),
+        args: PACKAGE,
+        expect: &["--bundle-dir", "spec.displayName", "1 error(s)"],
+    },
+    Case {
+        name: "package osc name with underscore",
+        setup: Setup::ProjectThen(copy_bundle),
+        args: &["package", "osc", "-o", "pkg", "--name", "mem_cached"],
+        expect: &["--name", "OSC service name", "letters, digits or '-'"],
+    },
+    Case {
+        name: "package osc name too long",
+        setup: Setup::ProjectThen(copy_bundle),
+        args: &[
+            "package",
+            "osc",
+            "-o",
+            "pkg",
+            "--name",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ],
+        expect: &["--name", "at most 64 characters"],
+    },
+    Case {
+        name: "package osc name ending in a dash",
+        setup: Setup::ProjectThen(copy_bundle),
+        args: &["package", "osc", "-o", "pkg", "--name", "memcached-"],
+        expect: &["--name", "not ending in '-'"],
+    },
+    Case {
+        name: "package osc version with build metadata",
+        setup: Setup::ProjectThen(copy_bundle),
+        args: &["package", "osc", "-o", "pkg", "--version", "1.0.0+build.1"],
+        expect: &["--version", "without +build"],
+    },
+    Case {
+        name: "package osc version not semver",
+        setup: Setup::ProjectThen(copy_bundle),
+        args: &["package", "osc", "-o", "pkg", "--version", "1.0"],
+        expect: &["--version", "semantic version"],
+    },
+    Case {
+        name: "package osc replaces not semver",
+        setup: Setup::ProjectThen(copy_bundle),
+        args: &["package", "osc", "-o", "pkg", "--replaces", "latest"],
+        expect: &["--replaces", "semantic version"],
+    },
+    Case {
+        name: "package osc skip not semver",
+        setup: Setup::ProjectThen(copy_bundle),
+        args: &["package", "osc", "-o", "pkg", "--skip", "v0.0.1"],
+        expect: &["--skip", "semantic version"],
+    },
+    Case {
+        name: "package osc relative log path",
+        setup: Setup::ProjectThen(copy_bundle),
+        args: &[
+            "package",
+            "osc",
+            "-o",
+            "pkg",
+            "--log-path",
+            "logs/manager.log",
+        ],
+        expect: &["--log-path", "absolute"],
+    },
+    Case {
+        name: "package osc output is a file",
+        setup: Setup::Write("pkg", "not a directory\n"),
+        args: PACKAGE,
+        expect: &["--output", "must be a directory"],
+    },
+    Case {
+        name: "package osc bundle file name ending in an underscore",
+        setup: Setup::ProjectThen(|dir| {
+            copy_bundle(dir);
+            std::fs::write(dir.join("bundle/tests/notes_"), "notes\n").unwrap();
+        }),
+        args: PACKAGE,
+        expect: &["notes_", "OSC file name", "not ending in '_', '-' or '.'"],
+    },
+    Case {
+        name: "package osc over 4 MiB",
+        setup: Setup::ProjectThen(|dir| {
+            copy_bundle(dir);
+            std::fs::write(dir.join("bundle/tests/blob.txt"), "a".repeat(4_300_000)).unwrap();
+        }),
+        args: PACKAGE,
+        expect: &["--output", "at most 4194304 bytes"],
+    },
+    Case {
+        name: "package osc zip over 4 MiB",
+        setup: Setup::ProjectThen(|dir| {
+            copy_bundle(dir);
+            std::fs::write(dir.join("bundle/tests/blob.txt"), incompressible(6_500_000)).unwrap();
+        }),
+        args: &["package", "osc", "-o", "pkg", "--zip"],
+        expect: &["--zip", "demo-operator-0.0.1.zip", "at most 4194304 bytes"],
+    },
+    Case {
+        name: "package osc twice without --force",
+        setup: Setup::ProjectThen(|dir| {
+            copy_bundle(dir);
+            scaffold()
+                .current_dir(dir)
+                .args(["package", "osc", "-o", "pkg", "--zip"])
+                .assert()
+                .success();
+        }),
+        args: &["package", "osc", "-o", "pkg", "--zip"],
+        expect: &[
+            "would be overwritten",
+            "metadata.yaml",
+            "demo-operator-0.0.1.zip",
+            "--force",
+        ],
     },
     Case {
         name: "unknown subcommand",
