@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod context;
 mod error;
+mod helm;
 mod names;
 mod plan;
 mod project;
@@ -24,6 +25,10 @@ fn main() -> std::process::ExitCode {
         cli::Command::Create {
             what: cli::Create::Webhook(args),
         } => commands::create_webhook(args),
+        cli::Command::Edit(args) => helm::edit(args),
+        cli::Command::Generate {
+            what: cli::Generate::Helm(args),
+        } => helm::generate(args),
         cli::Command::Completion { shell } => {
             clap_complete::generate(
                 shell,
