@@ -123,10 +123,7 @@ fn write_chart(common: &Common) -> anyhow::Result<()> {
         user_owned,
     )?;
     let mut generated = templates::render(&objects, &defaults, &features)?;
-    generated.insert(
-        "templates/_helpers.tpl".into(),
-        chart::helpers(&project.project_name),
-    );
+    generated.insert("templates/_helpers.tpl".into(), chart::helpers());
     let manager_name = deployment
         .map(templates::name)
         .unwrap_or("controller-manager");

@@ -425,28 +425,45 @@ fn yaml_scalar(s: &str) -> String {
     text.replace("{{", "{{ \"{{\" }}")
 }
 
+/// Adds annotation lines under `metadata.annotations`: inside the existing map, or, when the
+/// object has none, as an `annotations:` key of its own so that nothing renders as
+/// `annotations: null` when the lines are off.
+fn annotate(obj: &mut Value, subs: &mut Subs, open: &str, inner: &[&str]) {
+    if let Some(annotations) = at(obj, &["metadata", "annotations"]).and_then(Value::as_object_mut)
+    {
+        let mut ls = vec![open.to_owned()];
+        ls.extend(inner.iter().map(|l| (*l).to_owned()));
+        ls.push("{{- end }}".to_owned());
+        subs.lines(annotations, ls);
+    } else if let Some(metadata) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
+        let mut ls = vec![open.to_owned(), "annotations:".to_owned()];
+        // One level deeper than the lines' `{col}` (the metadata's keys) says.
+        ls.extend(
+            inner
+                .iter()
+                .map(|l| format!("  {}", l.replace("{col}", "{col2}"))),
+        );
+        ls.push("{{- end }}".to_owned());
+        subs.lines(metadata, ls);
+    }
+}
+
 fn service_account(obj: &mut Value, subs: &mut Subs) {
-    let annotations = object_mut(&mut obj["metadata"], "annotations");
-    subs.lines(
-        annotations,
-        lines(&[
-            "{{- with .Values.serviceAccount.annotations }}",
-            "{{- toYaml . | nindent {col} }}",
-            "{{- end }}",
-        ]),
+    annotate(
+        obj,
+        subs,
+        "{{- with .Values.serviceAccount.annotations }}",
+        &["{{- toYaml . | nindent {col} }}"],
     );
 }
 
 fn crd(obj: &mut Value, subs: &mut Subs) {
-    let annotations = object_mut(&mut obj["metadata"], "annotations");
     // helm uninstall would delete the CRDs, and with them every custom resource.
-    subs.lines(
-        annotations,
-        lines(&[
-            "{{- if .Values.crd.keep }}",
-            "helm.sh/resource-policy: keep",
-            "{{- end }}",
-        ]),
+    annotate(
+        obj,
+        subs,
+        "{{- if .Values.crd.keep }}",
+        &["helm.sh/resource-policy: keep"],
     );
 }
 
