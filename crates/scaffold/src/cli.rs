@@ -47,6 +47,13 @@ pub enum Command {
         #[command(subcommand)]
         what: PackageCmd,
     },
+    /// Turn on an optional plugin for the project (kubebuilder's `edit --plugins`).
+    Edit(EditArgs),
+    /// Regenerate what a plugin generates from the project.
+    Generate {
+        #[command(subcommand)]
+        what: Generate,
+    },
     /// Print a shell completion script.
     Completion { shell: clap_complete::Shell },
     /// Print the scaffold version.
@@ -235,4 +242,26 @@ pub struct PackageOscArgs {
     /// Overwrite package files that already exist.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Args)]
+pub struct EditArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Plugins to turn on, comma-separated: `helm` (also `helm/v2-alpha`) writes a Helm chart
+    /// of the install to dist/chart.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub plugins: Vec<String>,
+}
+
+#[derive(Subcommand)]
+pub enum Generate {
+    /// Regenerate the Helm chart (dist/chart) from `kubectl kustomize config/default`.
+    Helm(HelmArgs),
+}
+
+#[derive(Args)]
+pub struct HelmArgs {
+    #[command(flatten)]
+    pub common: Common,
 }

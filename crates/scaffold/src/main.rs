@@ -5,6 +5,7 @@ mod commands;
 mod context;
 mod deploy_image;
 mod error;
+mod helm;
 mod names;
 mod olm;
 mod olm_commands;
@@ -34,6 +35,10 @@ fn main() -> std::process::ExitCode {
         cli::Command::Package {
             what: cli::PackageCmd::Osc(args),
         } => olm_commands::package_osc(args),
+        cli::Command::Edit(args) => helm::edit(args),
+        cli::Command::Generate {
+            what: cli::Generate::Helm(args),
+        } => helm::generate(args),
         cli::Command::Completion { shell } => {
             clap_complete::generate(
                 shell,

@@ -22,6 +22,7 @@ enum Change {
     Create,
     Overwrite,
     Update,
+    Remove,
 }
 
 pub struct Plan {
@@ -172,12 +173,24 @@ impl Plan {
         Ok(())
     }
 
+    /// Deletes `rel` (a generated file that nothing generates any more), when it exists.
+    pub fn remove(&mut self, rel: &str) {
+        if self.root.join(rel).is_file() {
+            self.files
+                .insert(rel.to_owned(), (String::new(), Change::Remove));
+        }
+    }
+
     fn update(&mut self, rel: &str, contents: String) {
         match self.files.get_mut(rel) {
             Some((text, _)) => *text = contents,
             None => {
-                self.files
-                    .insert(rel.to_owned(), (contents, Change::Update));
+                let change = if self.root.join(rel).exists() {
+                    Change::Update
+                } else {
+                    Change::Create
+                };
+                self.files.insert(rel.to_owned(), (contents, change));
             }
         }
     }
@@ -193,9 +206,15 @@ impl Plan {
                 Change::Create => "create",
                 Change::Overwrite => "overwrite",
                 Change::Update => "update",
+                Change::Remove => "remove",
             };
             written.push(format!("{verb} {rel}"));
-            if !dry_run {
+            if let Change::Remove = change {
+                if !dry_run {
+                    let path = self.root.join(rel);
+                    std::fs::remove_file(&path).map_err(|source| CliError::Io { path, source })?;
+                }
+            } else if !dry_run {
                 write_atomic(&self.root.join(rel), contents.as_bytes())?;
             }
         }

@@ -20,7 +20,8 @@ pub struct Project {
     pub layout: Vec<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub multigroup: bool,
-    /// Plugin records, by plugin name (kubebuilder's `plugins:`), e.g. deploy-image's options.
+    /// Optional plugins and their settings, by kubebuilder plugin key (e.g.
+    /// `helm.kubebuilder.io/v2-alpha`); each plugin owns the shape of its value.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub plugins: BTreeMap<String, serde_json::Value>,
     pub project_name: String,

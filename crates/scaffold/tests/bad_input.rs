@@ -1087,6 +1087,53 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "edit with an unknown plugin",
+        setup: Setup::Project,
+        args: &["edit", "--plugins", "helm,grafana/v1-alpha"],
+        expect: &["--plugins", "grafana/v1-alpha", "helm/v2-alpha"],
+    },
+    Case {
+        name: "edit without plugins",
+        setup: Setup::Project,
+        args: &["edit"],
+        expect: &["--plugins"],
+    },
+    Case {
+        name: "generate helm outside a project",
+        setup: Setup::Empty,
+        args: &["generate", "helm"],
+        expect: &["not a Kubeforge project", "scaffold init"],
+    },
+    Case {
+        name: "edit --plugins helm outside a project",
+        setup: Setup::Empty,
+        args: &["edit", "--plugins", "helm"],
+        expect: &["not a Kubeforge project"],
+    },
+    Case {
+        name: "helm output outside the project",
+        setup: Setup::Write(
+            "PROJECT",
+            "cliVersion: x\ndomain: example.com\nlayout:\n- kubeforge.io/v1\nplugins:\n  helm.kubebuilder.io/v2-alpha:\n    manifests: dist/install.yaml\n    output: ../elsewhere\nprojectName: demo\nrepo: demo\nversion: \"3\"\n",
+        ),
+        args: &["generate", "helm"],
+        expect: &[
+            "PROJECT is not valid",
+            "output",
+            "relative path inside the project",
+        ],
+    },
+    Case {
+        name: "generate helm before the CRDs are generated",
+        setup: Setup::ProjectWithApi,
+        args: &["generate", "helm"],
+        expect: &[
+            "kubectl kustomize config/default",
+            "failed",
+            "cargo xtask generate manifests",
+        ],
+    },
+    Case {
         name: "unknown subcommand",
         setup: Setup::Empty,
         args: &["create", "webhooks"],
