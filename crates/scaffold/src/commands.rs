@@ -755,6 +755,16 @@ pub fn create_webhook(args: WebhookArgs) -> anyhow::Result<()> {
         external: false,
     };
     let mut resource = context::resource(&t.ctx, t.project.multigroup, &spec);
+    let gvk = (group.as_str(), version.as_str(), kind.as_str());
+    if let Some(image) = deploy_image::recorded(&t.project.plugins, gvk)? {
+        if args.conversion {
+            return Err(CliError::Conflict(format!(
+                "{group}/{version} {kind} was scaffolded with --image: its conversion cannot be scaffolded (the deploy-image types differ from the spokes'); write the conversion by hand"
+            ))
+            .into());
+        }
+        resource["image"] = image.context(kind);
+    }
     resource["defaulting"] = Value::Bool(webhooks.defaulting);
     resource["validation"] = Value::Bool(webhooks.validation);
     resource["conversion"] = Value::Bool(webhooks.conversion);

@@ -169,3 +169,30 @@ pub fn record(
         "version": version,
     }));
 }
+
+/// The deploy-image options PROJECT records for a resource, if it was scaffolded with `--image`.
+pub fn recorded(
+    plugins: &std::collections::BTreeMap<String, Value>,
+    (group, version, kind): (&str, &str, &str),
+) -> Result<Option<ImageOptions>, CliError> {
+    let Some(resources) = plugins.get(PLUGIN).and_then(|p| p["resources"].as_array()) else {
+        return Ok(None);
+    };
+    let Some(entry) = resources
+        .iter()
+        .find(|r| r["group"] == group && r["version"] == version && r["kind"] == kind)
+    else {
+        return Ok(None);
+    };
+    let option = |key: &str| entry["options"][key].as_str().map(str::to_owned);
+    let args = ImageArgs {
+        image: option("image"),
+        image_container_port: option("containerPort"),
+        image_container_command: option("containerCommand"),
+        run_as_user: option("runAsUser"),
+    };
+    ImageOptions::from_args(&args).map_err(|e| CliError::BadProject {
+        path: crate::project::FILE.into(),
+        reason: format!("plugins.{PLUGIN} of {group}/{version} {kind}: {e}"),
+    })
+}
