@@ -1,5 +1,6 @@
 //! `scaffold`: kubebuilder's `init` / `create api` / `create controller` for kube-rs operators.
 
+mod bundle_validate;
 mod cli;
 mod commands;
 mod context;
@@ -7,7 +8,6 @@ mod deploy_image;
 mod error;
 mod helm;
 mod names;
-mod olm;
 mod olm_commands;
 mod osc;
 mod plan;

@@ -1,13 +1,13 @@
-//! `scaffold bundle validate` and `scaffold package osc`: thin commands over the `olm` and `osc`
+//! `scaffold bundle validate` and `scaffold package osc`: thin commands over the `bundle_validate` and `osc`
 //! libraries, kept apart from `commands.rs` so each stays small.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
+use crate::bundle_validate::{bundle, validate, yaml};
 use crate::cli::{BundleValidateArgs, PackageOscArgs};
 use crate::error::CliError;
-use crate::olm::{bundle, validate, yaml};
 use crate::osc::{self, OscError, package, rules};
 use crate::plan::{IfExists, Plan};
 use crate::project::Project;

@@ -8,8 +8,8 @@ use serde_json::{Map, Value, json};
 
 use super::OscError;
 use super::rules;
-use crate::olm::bundle::{self, Bundle, Manifest};
-use crate::olm::yaml::{self, at, str_at};
+use crate::bundle_validate::bundle::{self, Bundle, Manifest};
+use crate::bundle_validate::yaml::{self, at, str_at};
 
 /// What the package says about itself beyond the bundle.
 pub struct Settings {
@@ -55,7 +55,7 @@ pub fn csv(bundle: &Bundle) -> Result<&Manifest, OscError> {
     })
 }
 
-/// Every file of the package. The bundle must have passed [`crate::olm::validate`].
+/// Every file of the package. The bundle must have passed [`crate::bundle_validate::validate`].
 pub fn build(bundle: &Bundle, settings: &Settings) -> Result<Files, OscError> {
     let csv = csv(bundle)?;
     let mut files = Files::new();

@@ -1,7 +1,7 @@
 //! The OSC marketplace's naming and size rules (OSC developer guide, "service package" section).
 
 use super::OscError;
-use crate::olm::semver;
+use crate::bundle_validate::semver;
 
 /// Upload limit of one package (the zip, or the files when not zipped): "4 MB", read as MiB.
 pub const MAX_PACKAGE_BYTES: u64 = 4 * 1024 * 1024;
