@@ -37,6 +37,12 @@ pub enum Command {
         #[command(subcommand)]
         what: Create,
     },
+    /// Generate OLM packaging: `kustomize manifests` (config/manifests, config/scorecard) and
+    /// `bundle` (an OLM bundle), as operator-sdk does.
+    Generate {
+        #[command(subcommand)]
+        what: Generate,
+    },
     /// Print a shell completion script.
     Completion { shell: clap_complete::Shell },
     /// Print the scaffold version.
@@ -147,4 +153,56 @@ pub struct WebhookArgs {
     /// A version converted to and from the hub (repeatable; needs --conversion).
     #[arg(long)]
     pub spoke: Vec<String>,
+}
+
+#[derive(Subcommand)]
+pub enum Generate {
+    /// Kustomize bases for OLM.
+    Kustomize {
+        #[command(subcommand)]
+        what: Kustomize,
+    },
+    /// Build an OLM bundle (bundle/manifests, bundle/metadata, bundle/tests, bundle.Dockerfile)
+    /// from `kubectl kustomize config/manifests`.
+    Bundle(BundleArgs),
+}
+
+#[derive(Subcommand)]
+pub enum Kustomize {
+    /// Write config/manifests (base ClusterServiceVersion, kustomization) and config/scorecard;
+    /// re-running refreshes the owned CRDs and descriptors and keeps everything else.
+    Manifests(KustomizeManifestsArgs),
+}
+
+#[derive(Args)]
+pub struct KustomizeManifestsArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// OLM package name (default: the project name).
+    #[arg(long)]
+    pub package: Option<String>,
+}
+
+#[derive(Args)]
+pub struct BundleArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Version of the bundle (SemVer, e.g. 0.0.1).
+    #[arg(long)]
+    pub version: String,
+    /// Comma-separated channels the bundle is in.
+    #[arg(long, default_value = "alpha")]
+    pub channels: String,
+    /// The package's default channel (one of --channels).
+    #[arg(long)]
+    pub default_channel: Option<String>,
+    /// OLM package name (default: the project name).
+    #[arg(long)]
+    pub package: Option<String>,
+    /// Directory of the bundle, relative to the project.
+    #[arg(long, default_value = "bundle")]
+    pub output_dir: String,
+    /// Overwrite (and prune) bundle files of an earlier run.
+    #[arg(long)]
+    pub overwrite: bool,
 }

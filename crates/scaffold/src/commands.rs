@@ -13,14 +13,14 @@ use crate::plan::{IfExists, Plan, Report};
 use crate::project::{self, Api, Project, Resource, Webhooks};
 use crate::render::Renderer;
 
-fn work_dir(common: &Common) -> anyhow::Result<PathBuf> {
+pub(crate) fn work_dir(common: &Common) -> anyhow::Result<PathBuf> {
     match &common.output {
         Some(dir) => Ok(dir.clone()),
         None => std::env::current_dir().context("reading the current directory"),
     }
 }
 
-fn print_report(report: &Report, dir: &Path, dry_run: bool, next: &str) {
+pub(crate) fn print_report(report: &Report, dir: &Path, dry_run: bool, next: &str) {
     let verb = if dry_run { "would write" } else { "wrote" };
     println!(
         "scaffold: {verb} {} files in {}{}",
@@ -133,6 +133,7 @@ pub fn init(args: InitArgs) -> anyhow::Result<()> {
         domain: args.domain.clone(),
         layout: vec![project::LAYOUT.into()],
         multigroup: args.multigroup,
+        plugins: Default::default(),
         project_name: project_name.clone(),
         repo: project_name,
         resources: Vec::new(),

@@ -5,6 +5,7 @@ mod commands;
 mod context;
 mod error;
 mod names;
+mod olm;
 mod plan;
 mod project;
 mod render;
@@ -24,6 +25,15 @@ fn main() -> std::process::ExitCode {
         cli::Command::Create {
             what: cli::Create::Webhook(args),
         } => commands::create_webhook(args),
+        cli::Command::Generate {
+            what:
+                cli::Generate::Kustomize {
+                    what: cli::Kustomize::Manifests(args),
+                },
+        } => olm::generate_kustomize_manifests(args),
+        cli::Command::Generate {
+            what: cli::Generate::Bundle(args),
+        } => olm::generate_bundle(args),
         cli::Command::Completion { shell } => {
             clap_complete::generate(
                 shell,

@@ -1,6 +1,7 @@
 //! The PROJECT file: what was scaffolded, kept so later commands (and a re-scaffold) know the
 //! project. YAML with kubebuilder's keys, in alphabetical order as kubebuilder writes them.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,10 @@ pub struct Project {
     pub layout: Vec<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub multigroup: bool,
+    /// Plugins that recorded something in the project (kubebuilder's `plugins:`), by plugin
+    /// key, with each plugin's own YAML value (e.g. `manifests.sdk.operatorframework.io/v2: {}`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub plugins: BTreeMap<String, serde_json::Value>,
     pub project_name: String,
     pub repo: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
