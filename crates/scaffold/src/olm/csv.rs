@@ -131,10 +131,10 @@ pub fn merge_base(mut existing: Value, kinds: &[ApiKind]) -> Value {
                     ),
                 ];
                 for (key, stated) in explicit {
-                    if stated || !e.contains_key(key) {
-                        if let Some(v) = f.get(key) {
-                            e.insert(key.to_owned(), v.clone());
-                        }
+                    if (stated || !e.contains_key(key))
+                        && let Some(v) = f.get(key)
+                    {
+                        e.insert(key.to_owned(), v.clone());
                     }
                 }
                 for key in ["resources", "specDescriptors", "statusDescriptors"] {
