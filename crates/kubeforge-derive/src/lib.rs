@@ -3,6 +3,7 @@
 
 mod attr;
 mod check;
+mod csv_attr;
 mod ctxt;
 mod doc;
 mod emit;
@@ -19,7 +20,7 @@ mod webhook;
 use proc_macro::TokenStream;
 
 /// See `kubeforge::CrdSchema` for the attribute language.
-#[proc_macro_derive(CrdSchema, attributes(crd))]
+#[proc_macro_derive(CrdSchema, attributes(crd, csv))]
 pub fn derive_crd_schema(input: TokenStream) -> TokenStream {
     crd_schema(input.into()).into()
 }
@@ -42,6 +43,7 @@ fn crd_schema(input: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
         Err(e) => return e.to_compile_error(),
     };
     let cx = ctxt::Ctxt::new();
+    csv_attr::check(&cx, &input);
     let container = model::Container::from_ast(&cx, &input);
     if let Some(c) = &container {
         check::check(&cx, c);

@@ -49,7 +49,7 @@ pub enum Command {
     },
     /// Turn on an optional plugin for the project (kubebuilder's `edit --plugins`).
     Edit(EditArgs),
-    /// Regenerate what a plugin generates from the project.
+    /// Generate from the project: a Helm chart, OLM kustomize bases, an OLM bundle.
     Generate {
         #[command(subcommand)]
         what: Generate,
@@ -258,10 +258,58 @@ pub struct EditArgs {
 pub enum Generate {
     /// Regenerate the Helm chart (dist/chart) from `kubectl kustomize config/default`.
     Helm(HelmArgs),
+    /// Kustomize bases for OLM.
+    Kustomize {
+        #[command(subcommand)]
+        what: Kustomize,
+    },
+    /// Build an OLM bundle (bundle/manifests, bundle/metadata, bundle/tests, bundle.Dockerfile)
+    /// from `kubectl kustomize config/manifests`.
+    Bundle(BundleArgs),
 }
 
 #[derive(Args)]
 pub struct HelmArgs {
     #[command(flatten)]
     pub common: Common,
+}
+
+#[derive(Subcommand)]
+pub enum Kustomize {
+    /// Write config/manifests (base ClusterServiceVersion, kustomization) and config/scorecard;
+    /// re-running refreshes the owned CRDs and descriptors and keeps everything else.
+    Manifests(KustomizeManifestsArgs),
+}
+
+#[derive(Args)]
+pub struct KustomizeManifestsArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// OLM package name (default: the project name).
+    #[arg(long)]
+    pub package: Option<String>,
+}
+
+#[derive(Args)]
+pub struct BundleArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Version of the bundle (SemVer, e.g. 0.0.1).
+    #[arg(long)]
+    pub version: String,
+    /// Comma-separated channels the bundle is in.
+    #[arg(long, default_value = "alpha")]
+    pub channels: String,
+    /// The package's default channel (one of --channels).
+    #[arg(long)]
+    pub default_channel: Option<String>,
+    /// OLM package name (default: the project name).
+    #[arg(long)]
+    pub package: Option<String>,
+    /// Directory of the bundle, relative to the project.
+    #[arg(long, default_value = "bundle")]
+    pub output_dir: String,
+    /// Overwrite (and prune) bundle files of an earlier run.
+    #[arg(long)]
+    pub overwrite: bool,
 }

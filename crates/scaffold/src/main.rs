@@ -8,6 +8,7 @@ mod deploy_image;
 mod error;
 mod helm;
 mod names;
+mod olm;
 mod olm_commands;
 mod osc;
 mod plan;
@@ -39,6 +40,15 @@ fn main() -> std::process::ExitCode {
         cli::Command::Generate {
             what: cli::Generate::Helm(args),
         } => helm::generate(args),
+        cli::Command::Generate {
+            what:
+                cli::Generate::Kustomize {
+                    what: cli::Kustomize::Manifests(args),
+                },
+        } => olm::generate_kustomize_manifests(args),
+        cli::Command::Generate {
+            what: cli::Generate::Bundle(args),
+        } => olm::generate_bundle(args),
         cli::Command::Completion { shell } => {
             clap_complete::generate(
                 shell,

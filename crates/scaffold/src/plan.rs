@@ -83,6 +83,34 @@ impl Plan {
         Ok(())
     }
 
+    /// A generated output file (a bundle's): written when missing, nothing when identical, and
+    /// when it would change, overwritten with `--force`/`--overwrite` or refused.
+    pub fn generated(&mut self, rel: &str, contents: String) -> Result<(), CliError> {
+        match self.on_disk(rel)? {
+            None => {
+                self.files
+                    .insert(rel.to_owned(), (contents, Change::Create));
+            }
+            Some(old) if old == contents => {}
+            Some(_) if self.force => {
+                self.files
+                    .insert(rel.to_owned(), (contents, Change::Overwrite));
+            }
+            Some(_) => self.refused.push(rel.to_owned()),
+        }
+        Ok(())
+    }
+
+    /// Removes a stale generated file; refused without `--force`/`--overwrite`.
+    pub fn remove_or_refuse(&mut self, rel: &str) {
+        if self.force {
+            self.files
+                .insert(rel.to_owned(), (String::new(), Change::Remove));
+        } else {
+            self.refused.push(rel.to_owned());
+        }
+    }
+
     /// Inserts `fragment` on the lines before `marker` in `rel`, indented like the marker; a
     /// fragment already present is not inserted again.
     pub fn insert(&mut self, rel: &str, marker: &str, fragment: &str) -> Result<(), CliError> {
@@ -209,12 +237,13 @@ impl Plan {
                 Change::Remove => "remove",
             };
             written.push(format!("{verb} {rel}"));
+            if dry_run {
+                continue;
+            }
             if let Change::Remove = change {
-                if !dry_run {
-                    let path = self.root.join(rel);
-                    std::fs::remove_file(&path).map_err(|source| CliError::Io { path, source })?;
-                }
-            } else if !dry_run {
+                let path = self.root.join(rel);
+                std::fs::remove_file(&path).map_err(|source| CliError::Io { path, source })?;
+            } else {
                 write_atomic(&self.root.join(rel), contents.as_bytes())?;
             }
         }

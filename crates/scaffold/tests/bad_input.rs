@@ -1141,49 +1141,205 @@ const CASES: &[Case] = &[
     },
 ];
 
+/// The OLM commands; `true` runs the case with a PATH that has no kubectl.
+const OLM_CASES: &[(Case, bool)] = &[
+    (
+        Case {
+            name: "bundle version with a leading v",
+            setup: Setup::Project,
+            args: &["generate", "bundle", "--version", "v0.0.1"],
+            expect: &["--version", "SemVer"],
+        },
+        false,
+    ),
+    (
+        Case {
+            name: "bundle version with two parts",
+            setup: Setup::Project,
+            args: &["generate", "bundle", "--version", "1.2"],
+            expect: &["--version", "SemVer"],
+        },
+        false,
+    ),
+    (
+        Case {
+            name: "bundle channels with an empty name",
+            setup: Setup::Project,
+            args: &[
+                "generate",
+                "bundle",
+                "--version",
+                "0.0.1",
+                "--channels",
+                "alpha,,beta",
+            ],
+            expect: &["--channels", "comma-separated"],
+        },
+        false,
+    ),
+    (
+        Case {
+            name: "bundle default channel not among the channels",
+            setup: Setup::Project,
+            args: &[
+                "generate",
+                "bundle",
+                "--version",
+                "0.0.1",
+                "--channels",
+                "alpha",
+                "--default-channel",
+                "stable",
+            ],
+            expect: &["--default-channel", "must be one of --channels"],
+        },
+        false,
+    ),
+    (
+        Case {
+            name: "bundle package that is not a DNS-1123 label",
+            setup: Setup::Project,
+            args: &[
+                "generate",
+                "bundle",
+                "--version",
+                "0.0.1",
+                "--package",
+                "My_Op",
+            ],
+            expect: &["--package", "DNS-1123"],
+        },
+        false,
+    ),
+    (
+        Case {
+            name: "bundle output dir outside the project",
+            setup: Setup::Project,
+            args: &[
+                "generate",
+                "bundle",
+                "--version",
+                "0.0.1",
+                "--output-dir",
+                "../out",
+            ],
+            expect: &["--output-dir", "without '..'"],
+        },
+        false,
+    ),
+    (
+        Case {
+            name: "bundle outside a project",
+            setup: Setup::Empty,
+            args: &["generate", "bundle", "--version", "0.0.1"],
+            expect: &["not a Kubeforge project"],
+        },
+        false,
+    ),
+    (
+        Case {
+            name: "kustomize manifests outside a project",
+            setup: Setup::Empty,
+            args: &["generate", "kustomize", "manifests"],
+            expect: &["not a Kubeforge project"],
+        },
+        false,
+    ),
+    (
+        Case {
+            name: "bundle before kustomize manifests",
+            setup: Setup::Project,
+            args: &["generate", "bundle", "--version", "0.0.1"],
+            expect: &[
+                "config/manifests/kustomization.yaml",
+                "generate kustomize manifests",
+            ],
+        },
+        false,
+    ),
+    (
+        Case {
+            name: "bundle without kubectl on PATH",
+            setup: Setup::ProjectThen(|dir| {
+                scaffold_in(dir, &["generate", "kustomize", "manifests"]);
+            }),
+            args: &["generate", "bundle", "--version", "0.0.1"],
+            expect: &["kubectl", "PATH"],
+        },
+        true,
+    ),
+    (
+        Case {
+            name: "kustomize manifests with API sources that do not parse",
+            setup: Setup::ProjectThen(|dir| {
+                std::fs::write(dir.join("api/src/lib.rs"), "pub struct {").unwrap();
+            }),
+            args: &["generate", "kustomize", "manifests"],
+            expect: &["api/src/lib.rs", "does not parse"],
+        },
+        false,
+    ),
+];
+
+fn run_case(case: &Case, no_kubectl: bool, failures: &mut Vec<String>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("work");
+    std::fs::create_dir_all(&dir).unwrap();
+    match &case.setup {
+        Setup::Empty => {}
+        Setup::Project => init_project(&dir),
+        Setup::ProjectWithApi => {
+            init_project(&dir);
+            create_memcached(&dir);
+        }
+        Setup::Write(name, text) => std::fs::write(dir.join(name), text).unwrap(),
+        Setup::ProjectThen(f) => {
+            init_project(&dir);
+            f(&dir);
+        }
+    }
+    let before = tree(&dir);
+    let mut cmd = scaffold();
+    cmd.current_dir(&dir).args(case.args);
+    if no_kubectl {
+        let empty = tmp.path().join("empty-path");
+        std::fs::create_dir_all(&empty).unwrap();
+        cmd.env("PATH", &empty);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let after = tree(&dir);
+    if out.status.success() {
+        failures.push(format!("{}: succeeded", case.name));
+    }
+    if stderr.contains("panicked") {
+        failures.push(format!("{}: panicked: {stderr}", case.name));
+    }
+    for want in case.expect {
+        if !stderr.contains(want) {
+            failures.push(format!("{}: stderr lacks {want:?}:\n{stderr}", case.name));
+        }
+    }
+    if before != after {
+        failures.push(format!("{}: the tree changed", case.name));
+    }
+}
+
 #[test]
 fn bad_input_is_refused_and_nothing_changes() {
     assert!(CASES.len() >= 25);
     let mut failures = Vec::new();
     for case in CASES {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("work");
-        std::fs::create_dir_all(&dir).unwrap();
-        match &case.setup {
-            Setup::Empty => {}
-            Setup::Project => init_project(&dir),
-            Setup::ProjectWithApi => {
-                init_project(&dir);
-                create_memcached(&dir);
-            }
-            Setup::Write(name, text) => std::fs::write(dir.join(name), text).unwrap(),
-            Setup::ProjectThen(f) => {
-                init_project(&dir);
-                f(&dir);
-            }
-        }
-        let before = tree(&dir);
-        let out = scaffold()
-            .current_dir(&dir)
-            .args(case.args)
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let after = tree(&dir);
-        if out.status.success() {
-            failures.push(format!("{}: succeeded", case.name));
-        }
-        if stderr.contains("panicked") {
-            failures.push(format!("{}: panicked: {stderr}", case.name));
-        }
-        for want in case.expect {
-            if !stderr.contains(want) {
-                failures.push(format!("{}: stderr lacks {want:?}:\n{stderr}", case.name));
-            }
-        }
-        if before != after {
-            failures.push(format!("{}: the tree changed", case.name));
-        }
+        run_case(case, false, &mut failures);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn bad_olm_input_is_refused_and_nothing_changes() {
+    let mut failures = Vec::new();
+    for (case, no_kubectl) in OLM_CASES {
+        run_case(case, *no_kubectl, &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

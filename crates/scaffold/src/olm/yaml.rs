@@ -1,0 +1,65 @@
+//! YAML in the style operator-sdk writes bundles (Go's sigs.k8s.io/yaml): keys sorted, sequence
+//! items at their parent key's indent, multi-line strings as `|-` literal blocks, long strings
+//! never folded, YAML 1.1 look-alikes (`on`, `yes`, `1.0`) quoted. The same choices as the
+//! `kubeforge` library's writer, repeated here so the CLI does not depend on the library (and
+//! its kube/k8s-openapi build).
+
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::Value;
+use serde_saphyr::{DoubleQuoted, LitStr};
+
+/// One document, without a leading `---`, ending with a newline.
+pub fn to_yaml(value: &Value) -> Result<String, serde_saphyr::SerializeError> {
+    let options = serde_saphyr::ser_options! {
+        indent_step: 2,
+        compact_list_indent: true,
+        prefer_block_scalars: false,
+        folded_wrap_chars: usize::MAX,
+        quote_all: false,
+        yaml_12: false,
+    };
+    serde_saphyr::to_string_with_options(&Node(value), options)
+}
+
+/// Every document of a multi-document YAML stream; empty and `null` documents skipped.
+pub fn from_multi(text: &str) -> Result<Vec<Value>, serde_saphyr::Error> {
+    Ok(serde_saphyr::from_multiple::<Value>(text)?
+        .into_iter()
+        .filter(|v| !v.is_null())
+        .collect())
+}
+
+struct Node<'a>(&'a Value);
+
+impl Serialize for Node<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::String(s) if s.contains('\n') => {
+                // Go's emitter refuses block scalars with trailing whitespace; so do we.
+                if s.split('\n').any(|l| l.ends_with([' ', '\t'])) {
+                    DoubleQuoted(s).serialize(serializer)
+                } else {
+                    LitStr(s).serialize(serializer)
+                }
+            }
+            Value::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(&Node(item))?;
+                }
+                seq.end()
+            }
+            Value::Object(map) => {
+                // Sorted whatever serde_json's `preserve_order` says: Go writes maps sorted.
+                let mut entries: Vec<_> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                let mut out = serializer.serialize_map(Some(entries.len()))?;
+                for (key, item) in entries {
+                    out.serialize_entry(key.as_str(), &Node(item))?;
+                }
+                out.end()
+            }
+            other => other.serialize(serializer),
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! The OLM commands: snapshots of every file `generate kustomize manifests` and
+//! `generate bundle` write (templates included), re-runs that keep what the user wrote, and
+//! `--overwrite` semantics of the bundle.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn scaffold(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("scaffold")
+        .unwrap()
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(dir: &Path, args: &[&str]) {
+    let out = scaffold(dir, args);
+    assert!(
+        out.status.success(),
+        "scaffold {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn files(dir: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(rel, std::fs::read_to_string(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+const TYPES: &str = r#"use kubeforge::prelude::*;
+
+/// Guestbook is the Schema for the guestbooks API
+#[derive(CustomResource, CrdSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[kube(group = "webapp.my.domain", version = "v1", kind = "Guestbook", plural = "guestbooks",
+       namespaced, status = "GuestbookStatus", doc = "Guestbook is the Schema for the guestbooks API")]
+#[csv(display_name = "Guest Book", resources(kind = "Deployment", version = "v1", name = "guestbook"))]
+#[serde(rename_all = "camelCase")]
+pub struct GuestbookSpec {
+    /// Replicas is the number of frontends.
+    ///
+    /// A second paragraph that is not part of the descriptor.
+    #[csv(x_descriptors = ["urn:alm:descriptor:com.tectonic.ui:podCount"])]
+    pub replicas: i32,
+    /// +operator-sdk:csv:customresourcedefinitions:type=spec,displayName="Storage",xDescriptors={"urn:alm:descriptor:com.tectonic.ui:text"}
+    pub storage_config: Option<Storage>,
+    #[serde(rename = "theme-name")]
+    #[csv(display_name = "Theme", description = "The look of the book")]
+    pub theme: String,
+}
+
+#[derive(CrdSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Storage {
+    /// Size of the volume.
+    #[csv()]
+    pub volume_size: String,
+}
+
+#[derive(CrdSchema, Serialize, Deserialize, Clone, Debug, Default, PartialEq)]
+pub struct GuestbookStatus {
+    /// Pods serving the book.
+    #[csv(display_name = "Pods")]
+    pub pods: Vec<String>,
+}
+"#;
+
+fn guestbook(dir: &Path) {
+    ok(
+        dir,
+        &[
+            "init",
+            "--project-name",
+            "guestbook",
+            "--kubeforge-version",
+            "0.1.0",
+        ],
+    );
+    ok(
+        dir,
+        &[
+            "create",
+            "api",
+            "--group",
+            "webapp",
+            "--version",
+            "v1",
+            "--kind",
+            "Guestbook",
+        ],
+    );
+    std::fs::write(dir.join("api/src/v1/guestbook_types.rs"), TYPES).unwrap();
+}
+
+#[test]
+fn kustomize_manifests_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    guestbook(tmp.path());
+    let before = files(tmp.path());
+    ok(tmp.path(), &["generate", "kustomize", "manifests"]);
+    let after = files(tmp.path());
+    insta::with_settings!({ prepend_module_to_snapshot => false }, {
+        for (path, text) in &after {
+            if before.get(path) != Some(text) {
+                insta::assert_snapshot!(format!("olm__{}", path.replace('/', "__")), text);
+            }
+        }
+    });
+}
+
+#[test]
+fn kustomize_manifests_keeps_user_edits_and_refreshes_descriptors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    guestbook(dir);
+    ok(dir, &["generate", "kustomize", "manifests"]);
+    let first = files(dir);
+    // A re-run changes nothing.
+    ok(dir, &["generate", "kustomize", "manifests"]);
+    assert_eq!(first, files(dir));
+    // The user fills in the base CSV; the code gains a descriptor.
+    let csv = "config/manifests/bases/guestbook.clusterserviceversion.yaml";
+    let edited = first[csv]
+        .replace("Guestbook description. TODO.", "Runs guest books.")
+        .replace("Maintainer Name", "Jane Doe")
+        .replace("maturity: alpha", "maturity: stable")
+        .replace(
+            "capabilities: Basic Install",
+            "capabilities: Seamless Upgrades",
+        );
+    std::fs::write(dir.join(csv), &edited).unwrap();
+    let types = TYPES.replace(
+        "    pub pods: Vec<String>,",
+        "    pub pods: Vec<String>,\n    /// Ready is true when serving.\n    #[csv()]\n    pub ready: bool,",
+    );
+    std::fs::write(dir.join("api/src/v1/guestbook_types.rs"), types).unwrap();
+    ok(dir, &["generate", "kustomize", "manifests"]);
+    let merged = std::fs::read_to_string(dir.join(csv)).unwrap();
+    for kept in [
+        "Runs guest books.",
+        "Jane Doe",
+        "maturity: stable",
+        "Seamless Upgrades",
+    ] {
+        assert!(merged.contains(kept), "lost {kept:?}:\n{merged}");
+    }
+    assert!(
+        merged.contains("path: ready"),
+        "descriptor not added:\n{merged}"
+    );
+    // Without a change in the code, the user's bytes (comments included) are kept.
+    let commented = format!("# my notes\n{merged}");
+    std::fs::write(dir.join(csv), &commented).unwrap();
+    ok(dir, &["generate", "kustomize", "manifests"]);
+    assert_eq!(std::fs::read_to_string(dir.join(csv)).unwrap(), commented);
+}
+
+#[test]
+fn kustomization_follows_webhooks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    guestbook(dir);
+    ok(dir, &["generate", "kustomize", "manifests"]);
+    let k = "config/manifests/kustomization.yaml";
+    assert!(files(dir)[k].contains("#patches:"));
+    ok(
+        dir,
+        &[
+            "create",
+            "webhook",
+            "--group",
+            "webapp",
+            "--version",
+            "v1",
+            "--kind",
+            "Guestbook",
+            "--defaulting",
+        ],
+    );
+    ok(dir, &["generate", "kustomize", "manifests"]);
+    let text = files(dir)[k].clone();
+    assert!(text.contains("\npatches:\n"), "{text}");
+    insta::with_settings!({ prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("olm__webhook__config__manifests__kustomization.yaml", text);
+    });
+}
+
+#[test]
+fn bundle_files_and_overwrite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    guestbook(dir);
+    // What `cargo xtask generate crds` would write.
+    std::fs::create_dir_all(dir.join("config/crd/bases")).unwrap();
+    std::fs::write(
+        dir.join("config/crd/bases/webapp.my.domain_guestbooks.yaml"),
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: guestbooks.webapp.my.domain\nspec:\n  group: webapp.my.domain\n  names:\n    kind: Guestbook\n    listKind: GuestbookList\n    plural: guestbooks\n    singular: guestbook\n  scope: Namespaced\n  versions:\n  - name: v1\n    schema:\n      openAPIV3Schema:\n        type: object\n        x-kubernetes-preserve-unknown-fields: true\n    served: true\n    storage: true\n",
+    )
+    .unwrap();
+    ok(dir, &["generate", "kustomize", "manifests"]);
+    let before = files(dir);
+    ok(
+        dir,
+        &[
+            "generate",
+            "bundle",
+            "--version",
+            "1.2.3",
+            "--channels",
+            "alpha,stable",
+            "--default-channel",
+            "stable",
+        ],
+    );
+    let after = files(dir);
+    insta::with_settings!({ prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!(
+            "olm__bundle_file_list",
+            after.keys().filter(|k| !before.contains_key(*k)).cloned().collect::<Vec<_>>().join("\n")
+        );
+        for path in [
+            "bundle.Dockerfile",
+            "bundle/metadata/annotations.yaml",
+            "bundle/manifests/guestbook.clusterserviceversion.yaml",
+        ] {
+            insta::assert_snapshot!(format!("olm__{}", path.replace('/', "__")), after[path]);
+        }
+    });
+    // Same inputs: nothing to write, no --overwrite needed.
+    ok(
+        dir,
+        &[
+            "generate",
+            "bundle",
+            "--version",
+            "1.2.3",
+            "--channels",
+            "alpha,stable",
+            "--default-channel",
+            "stable",
+        ],
+    );
+    assert_eq!(after, files(dir));
+    // Another version changes files: refused without --overwrite, tree unchanged.
+    std::fs::write(
+        dir.join("bundle/manifests/stale_v1_configmap.yaml"),
+        "kind: ConfigMap\n",
+    )
+    .unwrap();
+    let with_stale = files(dir);
+    let out = scaffold(dir, &["generate", "bundle", "--version", "1.2.4"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    assert_eq!(with_stale, files(dir));
+    // With --overwrite: rewritten, and the stale manifest pruned.
+    ok(
+        dir,
+        &["generate", "bundle", "--version", "1.2.4", "--overwrite"],
+    );
+    let now = files(dir);
+    assert!(!now.contains_key("bundle/manifests/stale_v1_configmap.yaml"));
+    assert!(
+        now["bundle/manifests/guestbook.clusterserviceversion.yaml"]
+            .contains("name: guestbook.v1.2.4")
+    );
+    // --dry-run writes nothing.
+    let out = scaffold(
+        dir,
+        &[
+            "generate",
+            "bundle",
+            "--version",
+            "9.9.9",
+            "--overwrite",
+            "--dry-run",
+        ],
+    );
+    assert!(out.status.success());
+    assert_eq!(now, files(dir));
+}
