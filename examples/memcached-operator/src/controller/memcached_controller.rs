@@ -1,0 +1,707 @@
+//! The Memcached controller (deploy-image): runs `memcached:1.6.26-alpine` as a Deployment of
+//! `spec.size` pods for every Memcached, and reports how that goes in its status conditions.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::StreamExt;
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use k8s_openapi::api::core::v1::{Capabilities, Container, PodSecurityContext, PodSpec};
+use k8s_openapi::api::core::v1::{ContainerPort, PodTemplateSpec, SeccompProfile, SecurityContext};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use kube::api::{ListParams, Patch, PatchParams, PostParams};
+use kube::runtime::controller::{Action, Controller};
+use kube::runtime::events::{Event, EventType};
+use kube::runtime::finalizer::{Event as FinalizerEvent, finalizer};
+use kube::runtime::watcher;
+use kube::{Api, Resource, ResourceExt};
+use kubeforge::rbac;
+
+use memcached_operator_api::v1alpha1::Memcached;
+
+use super::{AVAILABLE, DEGRADED, MANAGER_NAME, PROGRESSING};
+use super::{Context, Error, Result};
+use super::{backoff_key, condition, is_condition_true, set_condition};
+
+/// The name of this controller in logs and metrics.
+pub const CONTROLLER: &str = "memcached";
+
+/// The finalizer this controller puts on every Memcached, to clean up before it is deleted.
+pub const FINALIZER: &str = "cache.example.com/finalizer";
+
+/// The image the Deployments run, unless the manager's environment variable [`IMAGE_ENV`] names
+/// another (config/manager/manager.yaml sets it, so the image changes without a rebuild).
+pub const DEFAULT_IMAGE: &str = "memcached:1.6.26-alpine";
+
+/// The environment variable that overrides [`DEFAULT_IMAGE`].
+pub const IMAGE_ENV: &str = "MEMCACHED_IMAGE";
+
+/// The command of the container (`--image-container-command`).
+#[rustfmt::skip] // one argument per line, as given on the command line
+const COMMAND: &[&str] = &[
+    "memcached",
+    "--memory-limit=64",
+    "-o",
+    "modern",
+    "-v",
+];
+
+/// The `app.kubernetes.io/name` of the pods.
+const APP: &str = "memcached";
+
+/// Marks the Deployments this controller manages; it watches only those.
+const MANAGED_BY: &str = "MemcachedController";
+
+/// Runs the controller until the manager shuts down.
+pub async fn run(ctx: Arc<Context>) -> Result<()> {
+    let api: Api<Memcached> = ctx.watched_api();
+    // Fail early, with a hint, when the CRD is not installed.
+    if let Err(e) = api.list(&ListParams::default().limit(1)).await {
+        tracing::error!(
+            controller = CONTROLLER,
+            "is the CRD installed? (`cargo xtask install`)"
+        );
+        return Err(e.into());
+    }
+    let deployments: Api<Deployment> = ctx.watched_api();
+    let owned =
+        watcher::Config::default().labels(&format!("app.kubernetes.io/managed-by={MANAGED_BY}"));
+    tracing::info!(controller = CONTROLLER, image = %image(), "starting");
+    Controller::new(api, watcher::Config::default().any_semantic())
+        .owns(deployments, owned)
+        .graceful_shutdown_on(ctx.shutdown.clone().cancelled_owned())
+        .run(reconcile, error_policy, ctx)
+        .for_each(|result| async move {
+            match result {
+                Ok((obj, _)) => tracing::debug!(controller = CONTROLLER, %obj, "reconciled"),
+                Err(e) => tracing::debug!(controller = CONTROLLER, error = %e, "failed"),
+            }
+        })
+        .await;
+    tracing::info!(controller = CONTROLLER, "stopped");
+    Ok(())
+}
+
+/// The image to run: [`IMAGE_ENV`] when set, else [`DEFAULT_IMAGE`].
+pub fn image() -> String {
+    std::env::var(IMAGE_ENV)
+        .ok()
+        .filter(|image| !image.is_empty())
+        .unwrap_or_else(|| DEFAULT_IMAGE.to_owned())
+}
+
+/// Keeps a Deployment of `spec.size` pods running for the Memcached, and reports it in its status.
+///
+/// The `#[rbac]` attributes say what the controller may do: `cargo xtask generate rbac`
+/// writes them into config/rbac/role.yaml.
+#[rustfmt::skip::attributes(rbac)] // one rule per line
+#[rbac(groups = "cache.example.com", resources = "memcacheds", verbs = "get;list;watch;create;update;patch;delete")]
+#[rbac(groups = "cache.example.com", resources = "memcacheds/status", verbs = "get;update;patch")]
+#[rbac(groups = "cache.example.com", resources = "memcacheds/finalizers", verbs = "update")]
+#[rbac(groups = "apps", resources = "deployments", verbs = "get;list;watch;create;update;patch;delete")]
+#[rbac(groups = "", resources = "pods", verbs = "get;list;watch")]
+#[rbac(groups = "events.k8s.io", resources = "events", verbs = "create;patch")]
+pub async fn reconcile(obj: Arc<Memcached>, ctx: Arc<Context>) -> Result<Action> {
+    let _timer = ctx.metrics.reconcile_started(CONTROLLER);
+    let key = backoff_key(CONTROLLER, obj.as_ref());
+    let namespace = obj
+        .namespace()
+        .ok_or(Error::InvalidObject("no namespace"))?;
+    let api: Api<Memcached> = Api::namespaced(ctx.client.clone(), &namespace);
+    let action = finalizer(&api, FINALIZER, obj, |event| async {
+        match event {
+            FinalizerEvent::Apply(obj) => apply(&obj, &ctx).await,
+            FinalizerEvent::Cleanup(obj) => cleanup(&obj, &ctx).await,
+        }
+    })
+    .await
+    .map_err(Box::new)?;
+    ctx.backoff.reset(&key);
+    Ok(action)
+}
+
+/// Requeues a Memcached whose reconciliation failed, with an exponential backoff.
+pub fn error_policy(obj: Arc<Memcached>, err: &Error, ctx: Arc<Context>) -> Action {
+    ctx.requeue_on_error(CONTROLLER, obj.as_ref(), err)
+}
+
+/// The labels that select the pods of a Memcached's Deployment (immutable once created).
+fn selector_labels(name: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("app.kubernetes.io/name".to_owned(), APP.to_owned()),
+        ("app.kubernetes.io/instance".to_owned(), name.to_owned()),
+    ])
+}
+
+/// The Deployment a Memcached asks for: `spec.size` replicas of `image`, owned by the
+/// Memcached (so Kubernetes deletes it with it), under the restricted Pod Security Standard.
+pub fn deployment_for(obj: &Memcached, image: &str) -> Result<Deployment> {
+    let name = obj.name_any();
+    let owner = obj
+        .controller_owner_ref(&())
+        .ok_or(Error::InvalidObject("no uid"))?;
+    let selector = selector_labels(&name);
+    let mut labels = selector.clone();
+    labels.insert("app.kubernetes.io/managed-by".into(), MANAGED_BY.into());
+    labels.insert("app.kubernetes.io/part-of".into(), MANAGER_NAME.into());
+    let container = Container {
+        name: "memcached".into(),
+        image: Some(image.into()),
+        image_pull_policy: Some("IfNotPresent".into()),
+        command: Some(COMMAND.iter().map(|arg| arg.to_string()).collect()),
+        ports: Some(vec![ContainerPort {
+            container_port: obj.spec.container_port,
+            name: Some("memcached".into()),
+            protocol: Some("TCP".into()),
+            ..Default::default()
+        }]),
+        security_context: Some(SecurityContext {
+            run_as_non_root: Some(true),
+            run_as_user: Some(1001),
+            allow_privilege_escalation: Some(false),
+            capabilities: Some(Capabilities {
+                drop: Some(vec!["ALL".into()]),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    Ok(Deployment {
+        metadata: ObjectMeta {
+            name: Some(name),
+            namespace: obj.namespace(),
+            labels: Some(labels.clone()),
+            owner_references: Some(vec![owner]),
+            ..Default::default()
+        },
+        spec: Some(DeploymentSpec {
+            replicas: Some(obj.spec.size),
+            selector: LabelSelector {
+                match_labels: Some(selector),
+                ..Default::default()
+            },
+            template: PodTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(labels),
+                    ..Default::default()
+                }),
+                spec: Some(PodSpec {
+                    security_context: Some(PodSecurityContext {
+                        run_as_non_root: Some(true),
+                        seccomp_profile: Some(SeccompProfile {
+                            type_: "RuntimeDefault".into(),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }),
+                    containers: vec![container],
+                    ..Default::default()
+                }),
+            },
+            ..Default::default()
+        }),
+        ..Default::default()
+    })
+}
+
+/// What `ensure_deployment` did: the Deployment, and the event to publish when it changed it.
+type Ensured = (Deployment, Option<(&'static str, String)>);
+
+/// Why `ensure_deployment` failed: the reason of the Degraded condition, and the error.
+type Failure = (&'static str, Error);
+
+/// The Memcached exists and carries the finalizer: create or resize its Deployment and
+/// report how far it got in the status conditions.
+async fn apply(obj: &Memcached, ctx: &Context) -> Result<Action> {
+    let name = obj.name_any();
+    let size = obj.spec.size;
+    tracing::info!(controller = CONTROLLER, %name, size, "reconciling");
+    let generation = obj.meta().generation;
+    let mut status = obj.status.clone().unwrap_or_default();
+    let (deployment, change) = match ensure_deployment(obj, ctx).await {
+        Ok(ensured) => ensured,
+        Err((reason, error)) => {
+            let message = error.to_string();
+            tracing::warn!(controller = CONTROLLER, %name, %message, "degraded");
+            for (type_, value) in [(AVAILABLE, false), (PROGRESSING, false), (DEGRADED, true)] {
+                let condition = condition(type_, value, reason, message.clone(), generation);
+                set_condition(&mut status.conditions, condition);
+            }
+            let mut failed = obj.clone();
+            failed.status = Some(status);
+            apply_status(&failed, ctx).await?;
+            return Err(error);
+        }
+    };
+    if let Some((reason, note)) = change {
+        let event = event(EventType::Normal, reason, note);
+        ctx.recorder.publish(&event, &obj.object_ref(&())).await?;
+    }
+
+    let ready = deployment
+        .status
+        .as_ref()
+        .and_then(|s| s.ready_replicas)
+        .unwrap_or(0);
+    let available = ready >= size;
+    let was_available = is_condition_true(&status.conditions, AVAILABLE);
+    let message = format!("Deployment {name} has {ready} of {size} replicas ready");
+    let (reason, progressing) = match available {
+        true => ("Reconciled", false),
+        false => ("Scaling", true),
+    };
+    let mut changed = false;
+    let conditions = [
+        (AVAILABLE, available),
+        (PROGRESSING, progressing),
+        (DEGRADED, false),
+    ];
+    for (type_, value) in conditions {
+        let condition = condition(type_, value, reason, message.clone(), generation);
+        changed |= set_condition(&mut status.conditions, condition);
+    }
+    if changed {
+        let mut updated = obj.clone();
+        updated.status = Some(status);
+        apply_status(&updated, ctx).await?;
+    }
+    if available && !was_available {
+        let event = event(EventType::Normal, "Available", message);
+        ctx.recorder.publish(&event, &obj.object_ref(&())).await?;
+    }
+    // The owned Deployment's changes wake this controller; requeue anyway to correct drift.
+    let requeue = if available { 300 } else { 60 };
+    Ok(Action::requeue(Duration::from_secs(requeue)))
+}
+
+/// Creates the Memcached's Deployment, or sets its replicas to `spec.size`.
+async fn ensure_deployment(obj: &Memcached, ctx: &Context) -> Result<Ensured, Failure> {
+    let name = obj.name_any();
+    let size = obj.spec.size;
+    let namespace = obj.namespace().unwrap_or_default();
+    let deployments: Api<Deployment> = Api::namespaced(ctx.client.clone(), &namespace);
+    let failed = |e: kube::Error| ("DeploymentFailed", Error::from(e));
+    let params = PatchParams {
+        field_manager: Some(MANAGER_NAME.into()),
+        ..Default::default()
+    };
+    match deployments.get_opt(&name).await.map_err(failed)? {
+        None => {
+            let desired = deployment_for(obj, &image()).map_err(|e| ("InvalidObject", e))?;
+            let params = PostParams {
+                field_manager: params.field_manager,
+                ..Default::default()
+            };
+            let created = deployments.create(&params, &desired).await;
+            let note = format!("Created Deployment {name} with {size} replicas");
+            Ok((created.map_err(failed)?, Some(("Created", note))))
+        }
+        Some(existing) if !owned_by(&existing, obj) => {
+            let error = Error::InvalidObject("its Deployment is controlled by another owner");
+            Err(("DeploymentConflict", error))
+        }
+        Some(existing) if replicas(&existing) != size => {
+            let from = replicas(&existing);
+            let patch = Patch::Merge(serde_json::json!({ "spec": { "replicas": size } }));
+            let resized = deployments.patch(&name, &params, &patch).await;
+            let note = format!("Resized Deployment {name} from {from} to {size} replicas");
+            Ok((resized.map_err(failed)?, Some(("Resized", note))))
+        }
+        Some(existing) => Ok((existing, None)),
+    }
+}
+
+/// Whether `deployment` is controlled by `obj`.
+fn owned_by(deployment: &Deployment, obj: &Memcached) -> bool {
+    let uid = obj.meta().uid.as_deref();
+    deployment
+        .owner_references()
+        .iter()
+        .any(|o| o.controller == Some(true) && Some(o.uid.as_str()) == uid)
+}
+
+fn replicas(deployment: &Deployment) -> i32 {
+    deployment
+        .spec
+        .as_ref()
+        .and_then(|s| s.replicas)
+        .unwrap_or(1)
+}
+
+/// Server-side apply of `obj`'s status subresource: this controller owns what it sets.
+async fn apply_status(obj: &Memcached, ctx: &Context) -> Result<()> {
+    let patch = serde_json::json!({
+        "apiVersion": Memcached::api_version(&()),
+        "kind": Memcached::kind(&()),
+        "status": obj.status,
+    });
+    let namespace = obj.namespace().unwrap_or_default();
+    let api: Api<Memcached> = Api::namespaced(ctx.client.clone(), &namespace);
+    let params = PatchParams::apply(MANAGER_NAME).force();
+    api.patch_status(&obj.name_any(), &params, &Patch::Apply(&patch))
+        .await?;
+    Ok(())
+}
+
+fn event(type_: EventType, reason: &str, note: String) -> Event {
+    Event {
+        type_,
+        reason: reason.into(),
+        note: Some(note),
+        action: "Reconcile".into(),
+        secondary: None,
+    }
+}
+
+/// The Memcached is being deleted. Its Deployment goes with it (owner reference); the
+/// finalizer is where to release what Kubernetes does not garbage-collect.
+async fn cleanup(obj: &Memcached, ctx: &Context) -> Result<Action> {
+    let name = obj.name_any();
+    tracing::info!(controller = CONTROLLER, %name, "cleaning up");
+
+    // TODO(user): release what is not garbage-collected (external resources, objects without
+    // an owner reference). Return an error to retry later: the object stays until cleanup succeeds.
+
+    let note = format!("Custom resource {name} is being deleted");
+    let event = event(EventType::Warning, "Deleting", note);
+    ctx.recorder.publish(&event, &obj.object_ref(&())).await?;
+    Ok(Action::await_change())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::future::Future;
+
+    use http::{Method, Request, Response};
+    use k8s_openapi::api::apps::v1::DeploymentStatus;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
+    use k8s_openapi::jiff::Timestamp;
+    use kube::Client;
+    use kube::client::Body;
+    use kubeforge::types::Condition;
+    use serde_json::{Value, json};
+    use tokio_util::sync::CancellationToken;
+    use tower_test::mock::{self, Handle};
+
+    use super::*;
+    use crate::metrics::Metrics;
+
+    type ApiServer = Handle<Request<Body>, Response<Body>>;
+
+    const EVENTS: &str = "/apis/events.k8s.io/v1/namespaces/default/events";
+    const DEPLOYMENTS: &str = "/apis/apps/v1/namespaces/default/deployments";
+    const UID: &str = "8d5a2d36-3ec6-4a53-9ed2-1d4a4f9b3c01";
+
+    /// A context whose client talks to a mocked API server.
+    fn context() -> (Arc<Context>, ApiServer) {
+        let (service, server) = mock::pair::<Request<Body>, Response<Body>>();
+        let client = Client::new(service, "default");
+        let metrics = Arc::new(Metrics::default());
+        let ctx = Context::new(client, metrics, None, CancellationToken::new());
+        (Arc::new(ctx), server)
+    }
+
+    /// The object the tests reconcile: size 2, carrying the finalizer.
+    fn object() -> Memcached {
+        let mut obj = Memcached::new("test", Default::default());
+        obj.spec.size = 2;
+        obj.meta_mut().namespace = Some("default".into());
+        obj.meta_mut().uid = Some(UID.into());
+        obj.meta_mut().generation = Some(1);
+        obj.meta_mut().finalizers = Some(vec![FINALIZER.into()]);
+        obj
+    }
+
+    fn deleting(mut obj: Memcached) -> Memcached {
+        obj.meta_mut().deletion_timestamp = Some(Time(Timestamp::now()));
+        obj
+    }
+
+    /// The Deployment of `object()` as the API server would return it.
+    fn deployment(replicas: i32, ready: i32) -> Deployment {
+        let mut deployment = deployment_for(&object(), DEFAULT_IMAGE).unwrap();
+        if let Some(spec) = deployment.spec.as_mut() {
+            spec.replicas = Some(replicas);
+        }
+        deployment.status = Some(DeploymentStatus {
+            ready_replicas: Some(ready),
+            ..Default::default()
+        });
+        deployment
+    }
+
+    fn object_path() -> String {
+        let collection = Memcached::url_path(&(), Some("default"));
+        format!("{collection}/test")
+    }
+
+    fn not_found() -> (u16, Value) {
+        let status = json!({"kind": "Status", "apiVersion": "v1", "status": "Failure",
+            "message": "not found", "reason": "NotFound", "code": 404});
+        (404, status)
+    }
+
+    fn internal_error() -> (u16, Value) {
+        let status = json!({"kind": "Status", "apiVersion": "v1", "status": "Failure",
+            "message": "boom", "reason": "InternalError", "code": 500});
+        (500, status)
+    }
+
+    fn ok(value: impl serde::Serialize) -> (u16, Value) {
+        (200, serde_json::to_value(value).unwrap())
+    }
+
+    /// Takes the next request, checks its method and path, answers it and returns its query
+    /// string and JSON body.
+    async fn expect(
+        server: &mut ApiServer,
+        method: Method,
+        path: &str,
+        (code, response): (u16, Value),
+    ) -> (String, Value) {
+        let (request, send) = server.next_request().await.expect("a request");
+        assert_eq!(request.method(), method, "{}", request.uri());
+        assert_eq!(request.uri().path(), path);
+        let query = request.uri().query().unwrap_or_default().to_owned();
+        let body = request.into_body().collect_bytes().await.unwrap();
+        let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
+        let response = Body::from(serde_json::to_vec(&response).unwrap());
+        send.send_response(Response::builder().status(code).body(response).unwrap());
+        (query, body)
+    }
+
+    /// Takes a status patch and returns its conditions as (type, status, reason).
+    async fn expect_status(server: &mut ApiServer) -> Vec<(String, String, String)> {
+        let path = format!("{}/status", object_path());
+        let (query, patch) = expect(server, Method::PATCH, &path, ok(object())).await;
+        assert!(query.contains(&format!("fieldManager={MANAGER_NAME}")));
+        assert!(query.contains("force=true"), "server-side apply: {query}");
+        let conditions = patch["status"]["conditions"].clone();
+        let conditions: Vec<Condition> = serde_json::from_value(conditions).unwrap();
+        conditions
+            .into_iter()
+            .map(|c| {
+                assert_eq!(c.observed_generation, Some(1));
+                (c.r#type, c.status, c.reason)
+            })
+            .collect()
+    }
+
+    fn conditions(
+        available: &str,
+        progressing: &str,
+        degraded: &str,
+        reason: &str,
+    ) -> Vec<(String, String, String)> {
+        [
+            (AVAILABLE, available),
+            (PROGRESSING, progressing),
+            (DEGRADED, degraded),
+        ]
+        .map(|(t, s)| (t.to_owned(), s.to_owned(), reason.to_owned()))
+        .to_vec()
+    }
+
+    /// Runs `reconcile` on `obj` against the API server that `serve` plays.
+    async fn reconcile_with<F>(
+        obj: Memcached,
+        serve: impl FnOnce(ApiServer) -> F,
+    ) -> (Result<Action>, Arc<Context>)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let (ctx, server) = context();
+        let server = tokio::spawn(serve(server));
+        let reconciled = reconcile(Arc::new(obj), ctx.clone());
+        let timeout = Duration::from_secs(10);
+        let result = tokio::time::timeout(timeout, reconciled).await;
+        let served = tokio::time::timeout(timeout, server).await;
+        served.expect("the API server got every request").unwrap();
+        (result.expect("reconcile finished in time"), ctx)
+    }
+
+    #[test]
+    fn the_deployment_runs_the_image_as_non_root_and_is_owned() {
+        let deployment = deployment_for(&object(), "example/image:1").unwrap();
+        let owner = &deployment.metadata.owner_references.as_ref().unwrap()[0];
+        assert_eq!((owner.uid.as_str(), owner.controller), (UID, Some(true)));
+        let spec = deployment.spec.unwrap();
+        assert_eq!(spec.replicas, Some(2));
+        let pod = spec.template.spec.unwrap();
+        let pod_security = pod.security_context.unwrap();
+        assert_eq!(pod_security.run_as_non_root, Some(true));
+        let container = &pod.containers[0];
+        assert_eq!(container.image.as_deref(), Some("example/image:1"));
+        let security = container.security_context.as_ref().unwrap();
+        assert_eq!(security.allow_privilege_escalation, Some(false));
+        assert_eq!(security.run_as_user, Some(1001));
+        let port = &container.ports.as_ref().unwrap()[0];
+        assert_eq!(port.container_port, object().spec.container_port);
+        assert_eq!(container.command.as_deref().unwrap(), COMMAND);
+        let selector = spec.selector.match_labels.unwrap();
+        let labels = spec.template.metadata.unwrap().labels.unwrap();
+        assert!(selector.iter().all(|(k, v)| labels.get(k) == Some(v)));
+    }
+
+    #[tokio::test]
+    async fn adds_the_finalizer_first() {
+        let mut obj = object();
+        obj.meta_mut().finalizers = None;
+        let (result, _) = reconcile_with(obj, |mut server| async move {
+            let (_, patch) = expect(&mut server, Method::PATCH, &object_path(), ok(object())).await;
+            let expected = json!([
+                {"op": "test", "path": "/metadata/finalizers", "value": null},
+                {"op": "add", "path": "/metadata/finalizers", "value": [FINALIZER]},
+            ]);
+            assert_eq!(patch, expected);
+        })
+        .await;
+        assert_eq!(result.unwrap(), Action::await_change());
+    }
+
+    #[tokio::test]
+    async fn creates_the_deployment_and_reports_progress() {
+        let (result, ctx) = reconcile_with(object(), |mut server| async move {
+            let path = format!("{DEPLOYMENTS}/test");
+            expect(&mut server, Method::GET, &path, not_found()).await;
+            let (query, created) =
+                expect(&mut server, Method::POST, DEPLOYMENTS, ok(deployment(2, 0))).await;
+            assert!(query.contains(&format!("fieldManager={MANAGER_NAME}")));
+            assert_eq!(created["spec"]["replicas"], 2);
+            assert_eq!(
+                created["spec"]["template"]["spec"]["containers"][0]["image"],
+                DEFAULT_IMAGE
+            );
+            assert_eq!(created["metadata"]["ownerReferences"][0]["uid"], UID);
+            let (_, event) = expect(&mut server, Method::POST, EVENTS, ok(json!({}))).await;
+            assert_eq!(event["reason"], "Created");
+            assert_eq!(
+                expect_status(&mut server).await,
+                conditions("False", "True", "False", "Scaling")
+            );
+        })
+        .await;
+        assert_eq!(result.unwrap(), Action::requeue(Duration::from_secs(60)));
+        assert_eq!(ctx.metrics.reconciles(CONTROLLER), 1);
+    }
+
+    #[tokio::test]
+    async fn resizes_the_deployment_to_spec_size() {
+        let (result, _) = reconcile_with(object(), |mut server| async move {
+            let path = format!("{DEPLOYMENTS}/test");
+            expect(&mut server, Method::GET, &path, ok(deployment(1, 1))).await;
+            let (_, patch) = expect(&mut server, Method::PATCH, &path, ok(deployment(2, 1))).await;
+            assert_eq!(patch, json!({"spec": {"replicas": 2}}));
+            let (_, event) = expect(&mut server, Method::POST, EVENTS, ok(json!({}))).await;
+            assert_eq!(event["reason"], "Resized");
+            assert_eq!(
+                expect_status(&mut server).await,
+                conditions("False", "True", "False", "Scaling")
+            );
+        })
+        .await;
+        assert_eq!(result.unwrap(), Action::requeue(Duration::from_secs(60)));
+    }
+
+    #[tokio::test]
+    async fn reports_available_once_every_replica_is_ready() {
+        let (result, _) = reconcile_with(object(), |mut server| async move {
+            let path = format!("{DEPLOYMENTS}/test");
+            expect(&mut server, Method::GET, &path, ok(deployment(2, 2))).await;
+            assert_eq!(
+                expect_status(&mut server).await,
+                conditions("True", "False", "False", "Reconciled")
+            );
+            let (_, event) = expect(&mut server, Method::POST, EVENTS, ok(json!({}))).await;
+            assert_eq!(event["reason"], "Available");
+        })
+        .await;
+        assert_eq!(result.unwrap(), Action::requeue(Duration::from_secs(300)));
+    }
+
+    #[tokio::test]
+    async fn leaves_an_up_to_date_object_alone() {
+        let mut obj = object();
+        let status = obj.status.get_or_insert_default();
+        for (type_, value) in [(AVAILABLE, true), (PROGRESSING, false), (DEGRADED, false)] {
+            let message = "Deployment test has 2 of 2 replicas ready";
+            set_condition(
+                &mut status.conditions,
+                condition(type_, value, "Reconciled", message, Some(1)),
+            );
+        }
+        let (result, _) = reconcile_with(obj, |mut server| async move {
+            let path = format!("{DEPLOYMENTS}/test");
+            expect(&mut server, Method::GET, &path, ok(deployment(2, 2))).await;
+        })
+        .await;
+        assert_eq!(result.unwrap(), Action::requeue(Duration::from_secs(300)));
+    }
+
+    #[tokio::test]
+    async fn a_failed_create_degrades_the_status_and_fails() {
+        let (result, _) = reconcile_with(object(), |mut server| async move {
+            let path = format!("{DEPLOYMENTS}/test");
+            expect(&mut server, Method::GET, &path, not_found()).await;
+            expect(&mut server, Method::POST, DEPLOYMENTS, internal_error()).await;
+            let expected = conditions("False", "False", "True", "DeploymentFailed");
+            assert_eq!(expect_status(&mut server).await, expected);
+        })
+        .await;
+        assert!(matches!(result, Err(Error::Finalizer(_))), "{result:?}");
+    }
+
+    #[tokio::test]
+    async fn refuses_a_deployment_it_does_not_own() {
+        let (result, _) = reconcile_with(object(), |mut server| async move {
+            let path = format!("{DEPLOYMENTS}/test");
+            let mut foreign = deployment(2, 2);
+            foreign.metadata.owner_references = None;
+            expect(&mut server, Method::GET, &path, ok(foreign)).await;
+            let expected = conditions("False", "False", "True", "DeploymentConflict");
+            assert_eq!(expect_status(&mut server).await, expected);
+        })
+        .await;
+        assert!(matches!(result, Err(Error::Finalizer(_))), "{result:?}");
+    }
+
+    #[tokio::test]
+    async fn removes_the_finalizer_on_deletion() {
+        let (result, _) = reconcile_with(deleting(object()), |mut server| async move {
+            let (_, event) = expect(&mut server, Method::POST, EVENTS, ok(json!({}))).await;
+            assert_eq!(
+                (event["reason"].as_str(), event["type"].as_str()),
+                (Some("Deleting"), Some("Warning"))
+            );
+            let (_, patch) = expect(
+                &mut server,
+                Method::PATCH,
+                &object_path(),
+                ok(deleting(object())),
+            )
+            .await;
+            let expected = json!([
+                {"op": "test", "path": "/metadata/finalizers/0", "value": FINALIZER},
+                {"op": "remove", "path": "/metadata/finalizers/0"},
+            ]);
+            assert_eq!(patch, expected);
+        })
+        .await;
+        assert_eq!(result.unwrap(), Action::await_change());
+    }
+
+    #[tokio::test]
+    async fn error_policy_backs_off_exponentially() {
+        let (ctx, _server) = context();
+        let obj = Arc::new(object());
+        let err = Error::InvalidObject("test");
+        let actions: Vec<_> = (0..3)
+            .map(|_| error_policy(obj.clone(), &err, ctx.clone()))
+            .collect();
+        let expected = [1, 2, 4].map(|s| Action::requeue(Duration::from_secs(s)));
+        assert_eq!(actions, expected);
+        assert_eq!(ctx.metrics.errors(CONTROLLER), 3);
+    }
+}
