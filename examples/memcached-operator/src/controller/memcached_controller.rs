@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
+use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::api::core::v1::{Capabilities, Container, PodSecurityContext, PodSpec};
 use k8s_openapi::api::core::v1::{ContainerPort, PodTemplateSpec, SeccompProfile, SecurityContext};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
@@ -100,7 +101,7 @@ pub fn image() -> String {
 #[rbac(groups = "cache.example.com", resources = "memcacheds/status", verbs = "get;update;patch")]
 #[rbac(groups = "cache.example.com", resources = "memcacheds/finalizers", verbs = "update")]
 #[rbac(groups = "apps", resources = "deployments", verbs = "get;list;watch;create;update;patch;delete")]
-#[rbac(groups = "", resources = "pods", verbs = "get;list;watch")]
+#[rbac(groups = "", resources = "pods", verbs = "get;list;watch")] // status.nodes
 #[rbac(groups = "events.k8s.io", resources = "events", verbs = "create;patch")]
 pub async fn reconcile(obj: Arc<Memcached>, ctx: Arc<Context>) -> Result<Action> {
     let _timer = ctx.metrics.reconcile_started(CONTROLLER);
@@ -132,6 +133,13 @@ fn selector_labels(name: &str) -> BTreeMap<String, String> {
         ("app.kubernetes.io/name".to_owned(), APP.to_owned()),
         ("app.kubernetes.io/instance".to_owned(), name.to_owned()),
     ])
+}
+
+/// The label selector of a Memcached's pods, in `kubectl --selector` form.
+fn selector(name: &str) -> String {
+    let labels = selector_labels(name).into_iter();
+    let pairs: Vec<String> = labels.map(|(k, v)| format!("{k}={v}")).collect();
+    pairs.join(",")
 }
 
 /// The Deployment a Memcached asks for: `spec.size` replicas of `image`, owned by the
@@ -248,11 +256,36 @@ async fn apply(obj: &Memcached, ctx: &Context) -> Result<Action> {
     let available = ready >= size;
     let was_available = is_condition_true(&status.conditions, AVAILABLE);
     let message = format!("Deployment {name} has {ready} of {size} replicas ready");
+    // The pods' names, and what the scale subresource reads (`kubectl scale`, autoscalers).
+    let namespace = obj.namespace().unwrap_or_default();
+    let pods: Api<Pod> = Api::namespaced(ctx.client.clone(), &namespace);
+    let selector = selector(&name);
+    let listed = pods.list(&ListParams::default().labels(&selector)).await?;
+    let mut nodes: Vec<String> = listed.items.iter().map(|pod| pod.name_any()).collect();
+    nodes.sort();
+    let replicas = deployment
+        .status
+        .as_ref()
+        .and_then(|s| s.replicas)
+        .unwrap_or(0);
+    let observed = (nodes, replicas, ready, selector);
+    let current = (
+        std::mem::take(&mut status.nodes),
+        status.replicas,
+        status.ready_replicas,
+        std::mem::take(&mut status.selector),
+    );
+    let mut changed = observed != current;
+    (
+        status.nodes,
+        status.replicas,
+        status.ready_replicas,
+        status.selector,
+    ) = observed;
     let (reason, progressing) = match available {
         true => ("Reconciled", false),
         false => ("Scaling", true),
     };
-    let mut changed = false;
     let conditions = [
         (AVAILABLE, available),
         (PROGRESSING, progressing),
@@ -426,6 +459,7 @@ mod tests {
             spec.replicas = Some(replicas);
         }
         deployment.status = Some(DeploymentStatus {
+            replicas: Some(replicas),
             ready_replicas: Some(ready),
             ..Default::default()
         });
@@ -470,6 +504,27 @@ mod tests {
         let response = Body::from(serde_json::to_vec(&response).unwrap());
         send.send_response(Response::builder().status(code).body(response).unwrap());
         (query, body)
+    }
+
+    const PODS: &str = "/api/v1/namespaces/default/pods";
+
+    /// Answers the list of the object's pods with pods of these names.
+    async fn expect_pods(server: &mut ApiServer, names: &[&str]) {
+        let items: Vec<Value> = names
+            .iter()
+            .map(|name| json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}}))
+            .collect();
+        let list = json!({"apiVersion": "v1", "kind": "PodList", "metadata": {}, "items": items});
+        let (query, _) = expect(server, Method::GET, PODS, ok(list)).await;
+        let selector = query
+            .replace("%3D", "=")
+            .replace("%2C", ",")
+            .replace("%2F", "/");
+        assert!(selector.contains(&selector_in_query()), "{query}");
+    }
+
+    fn selector_in_query() -> String {
+        format!("labelSelector={}", selector("test"))
     }
 
     /// Takes a status patch and returns its conditions as (type, status, reason).
@@ -577,6 +632,7 @@ mod tests {
             assert_eq!(created["metadata"]["ownerReferences"][0]["uid"], UID);
             let (_, event) = expect(&mut server, Method::POST, EVENTS, ok(json!({}))).await;
             assert_eq!(event["reason"], "Created");
+            expect_pods(&mut server, &[]).await;
             assert_eq!(
                 expect_status(&mut server).await,
                 conditions("False", "True", "False", "Scaling")
@@ -596,6 +652,7 @@ mod tests {
             assert_eq!(patch, json!({"spec": {"replicas": 2}}));
             let (_, event) = expect(&mut server, Method::POST, EVENTS, ok(json!({}))).await;
             assert_eq!(event["reason"], "Resized");
+            expect_pods(&mut server, &["test-a"]).await;
             assert_eq!(
                 expect_status(&mut server).await,
                 conditions("False", "True", "False", "Scaling")
@@ -610,12 +667,37 @@ mod tests {
         let (result, _) = reconcile_with(object(), |mut server| async move {
             let path = format!("{DEPLOYMENTS}/test");
             expect(&mut server, Method::GET, &path, ok(deployment(2, 2))).await;
+            expect_pods(&mut server, &["test-b", "test-a"]).await;
             assert_eq!(
                 expect_status(&mut server).await,
                 conditions("True", "False", "False", "Reconciled")
             );
             let (_, event) = expect(&mut server, Method::POST, EVENTS, ok(json!({}))).await;
             assert_eq!(event["reason"], "Available");
+        })
+        .await;
+        assert_eq!(result.unwrap(), Action::requeue(Duration::from_secs(300)));
+    }
+
+    #[tokio::test]
+    async fn the_status_lists_pod_names_and_the_scale_fields() {
+        let (result, _) = reconcile_with(object(), |mut server| async move {
+            let path = format!("{DEPLOYMENTS}/test");
+            expect(&mut server, Method::GET, &path, ok(deployment(2, 2))).await;
+            expect_pods(&mut server, &["test-b", "test-a"]).await;
+            let path = format!("{}/status", object_path());
+            let (_, patch) = expect(&mut server, Method::PATCH, &path, ok(object())).await;
+            let status = &patch["status"];
+            assert_eq!(status["nodes"], json!(["test-a", "test-b"]));
+            assert_eq!(
+                (
+                    status["replicas"].as_i64(),
+                    status["readyReplicas"].as_i64()
+                ),
+                (Some(2), Some(2))
+            );
+            assert_eq!(status["selector"], selector("test"));
+            expect(&mut server, Method::POST, EVENTS, ok(json!({}))).await;
         })
         .await;
         assert_eq!(result.unwrap(), Action::requeue(Duration::from_secs(300)));
@@ -632,9 +714,13 @@ mod tests {
                 condition(type_, value, "Reconciled", message, Some(1)),
             );
         }
+        status.nodes = vec!["test-a".into(), "test-b".into()];
+        (status.replicas, status.ready_replicas) = (2, 2);
+        status.selector = selector("test");
         let (result, _) = reconcile_with(obj, |mut server| async move {
             let path = format!("{DEPLOYMENTS}/test");
             expect(&mut server, Method::GET, &path, ok(deployment(2, 2))).await;
+            expect_pods(&mut server, &["test-b", "test-a"]).await;
         })
         .await;
         assert_eq!(result.unwrap(), Action::requeue(Duration::from_secs(300)));
