@@ -2,6 +2,7 @@
 //! your own tools can use them. `src/main.rs` puts them together.
 
 pub mod controller;
+pub mod hypervisor;
 pub mod leader;
 pub mod metrics;
 pub mod server;

@@ -14,6 +14,7 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
 use vm_operator::controller::{self, Context, Controllers};
+use vm_operator::hypervisor::InMemoryHypervisor;
 use vm_operator::leader;
 use vm_operator::metrics::Metrics;
 use vm_operator::server::{self, BindAddress, Readiness};
@@ -102,7 +103,12 @@ async fn main() -> anyhow::Result<()> {
         .map(|leadership| leadership.cancel_on_loss(shutdown.clone()));
 
     let namespace = args.namespace;
-    let ctx = Arc::new(Context::new(client, metrics, namespace, shutdown.clone()));
+    // The hypervisor is simulated in memory: plug a real driver (an implementation of
+    // `vm_operator::hypervisor::Hypervisor`) in here.
+    let hypervisor = Arc::new(InMemoryHypervisor::default());
+    let ctx =
+        Context::new(client, metrics, namespace, shutdown.clone()).with_hypervisor(hypervisor);
+    let ctx = Arc::new(ctx);
     let mut controllers = Controllers::new(ctx.clone());
     if !shutdown.is_cancelled() {
         controllers.start(controller::virtual_machine_controller::run);

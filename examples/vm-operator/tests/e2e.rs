@@ -2,13 +2,14 @@
 //!
 //! Skipped unless `KUBEFORGE_E2E=1` (`KUBEFORGE_E2E=1 cargo test --test e2e -- --nocapture`):
 //! installs the CRDs, starts the manager, applies config/samples, waits until every sample
-//! is Available, deletes the samples (the finalizers must be released) and stops the
+//! (a VirtualMachine) is in phase Running and Available, deletes the samples, waits until they
+//! are gone (the machines must be released, then the finalizers removed) and stops the
 //! manager. The CRDs stay installed (`cargo xtask uninstall` removes them).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output};
 
-/// How long the samples may take to become Available, and to be deleted.
+/// How long the samples may take to become Running, and to be deleted.
 const TIMEOUT: &str = "--timeout=120s";
 
 #[test]
@@ -30,11 +31,22 @@ fn e2e() {
     let manager = Manager::start(root);
     let samples = apply(root, "config/samples");
     for sample in &samples {
-        println!("waiting for {sample} to be Available");
+        println!("waiting for {sample} to be Running");
+        wait_for(root, "jsonpath={.status.phase}=Running", sample);
         wait_for(root, "condition=Available", sample);
     }
     if !samples.is_empty() {
+        // `--wait` waits until the objects are gone, i.e. the finalizers were removed.
+        println!("deleting the samples");
         kubectl(root, &["delete", "-k", "config/samples", "--wait", TIMEOUT]);
+        for sample in &samples {
+            let left = kubectl(root, &["get", sample, "--ignore-not-found", "-o", "name"]);
+            let left = String::from_utf8_lossy(&left.stdout);
+            assert!(
+                left.trim().is_empty(),
+                "{sample} is still there after deletion"
+            );
+        }
     }
     drop(manager);
 }

@@ -16,6 +16,7 @@ use kubeforge::types::Condition;
 use tokio::task::{JoinError, JoinSet};
 use tokio_util::sync::CancellationToken;
 
+use crate::hypervisor::{Hypervisor, HypervisorError, InMemoryHypervisor};
 use crate::metrics::Metrics;
 
 // The VirtualMachine controller.
@@ -37,6 +38,8 @@ pub enum Error {
     Kube(#[from] kube::Error),
     #[error(transparent)]
     Finalizer(#[from] Box<kube::runtime::finalizer::Error<Error>>),
+    #[error(transparent)]
+    Hypervisor(#[from] HypervisorError),
     #[error("invalid object: {0}")]
     InvalidObject(&'static str),
 }
@@ -44,7 +47,7 @@ pub enum Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What every controller shares: the API client, metrics, the event recorder, the watched
-/// namespace, the shutdown signal and the per-object error backoff.
+/// namespace, the shutdown signal, the per-object error backoff and the hypervisor.
 pub struct Context {
     pub client: Client,
     pub metrics: Arc<Metrics>,
@@ -54,6 +57,9 @@ pub struct Context {
     /// Cancelled on SIGTERM or lost leadership: controllers finish their reconciliations and stop.
     pub shutdown: CancellationToken,
     pub backoff: Backoff,
+    /// Where virtual machines are provisioned: [`InMemoryHypervisor`] unless a real driver is
+    /// given with [`Context::with_hypervisor`].
+    pub hypervisor: Arc<dyn Hypervisor>,
 }
 
 impl Context {
@@ -71,7 +77,14 @@ impl Context {
             namespace,
             shutdown,
             backoff: Backoff::default(),
+            hypervisor: Arc::new(InMemoryHypervisor::default()),
         }
+    }
+
+    /// Provisions virtual machines on `hypervisor` (a real driver, or a test double).
+    pub fn with_hypervisor(mut self, hypervisor: Arc<dyn Hypervisor>) -> Self {
+        self.hypervisor = hypervisor;
+        self
     }
 
     /// The `Api` of a namespaced kind in the watched namespace (all namespaces without `--namespace`).
