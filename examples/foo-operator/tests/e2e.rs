@@ -1,9 +1,12 @@
 //! End-to-end test against the cluster of the current kubeconfig context (kind, minikube, ...).
 //!
 //! Skipped unless `KUBEFORGE_E2E=1` (`KUBEFORGE_E2E=1 cargo test --test e2e -- --nocapture`):
-//! installs the CRDs, starts the manager, applies config/samples, waits until every sample
-//! is Available, deletes the samples (the finalizers must be released) and stops the
-//! manager. The CRDs stay installed (`cargo xtask uninstall` removes them).
+//! installs the CRDs, starts the manager and applies config/samples. For every sample Foo it
+//! checks that the Foo is not happy while the Pod it names (`spec.name`) is missing, creates
+//! that Pod and waits until the Foo reports `status.happy=true` and Available, then deletes
+//! the Pod and waits until the Foo is unhappy again (the Pod watch maps the Pod to its Foo).
+//! Finally it deletes the samples (the finalizers must be released) and stops the manager.
+//! The CRDs stay installed (`cargo xtask uninstall` removes them).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output};
@@ -30,8 +33,19 @@ fn e2e() {
     let manager = Manager::start(root);
     let samples = apply(root, "config/samples");
     for sample in &samples {
-        println!("waiting for {sample} to be Available");
+        let pod = spec_name(root, sample);
+        println!("waiting for {sample} to be unhappy without Pod {pod}");
+        wait_for(root, "jsonpath={.status.happy}=false", sample);
+
+        println!("creating Pod {pod}, waiting for {sample} to be happy");
+        let created = TestPod::create(root, &pod);
+        wait_for(root, "jsonpath={.status.happy}=true", sample);
         wait_for(root, "condition=Available", sample);
+
+        println!("deleting Pod {pod}, waiting for {sample} to be unhappy again");
+        drop(created);
+        wait_for(root, "jsonpath={.status.happy}=false", sample);
+        wait_for(root, "condition=Available=false", sample);
     }
     if !samples.is_empty() {
         kubectl(root, &["delete", "-k", "config/samples", "--wait", TIMEOUT]);
@@ -59,6 +73,53 @@ impl Drop for Manager {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
+}
+
+/// A Pod named like a Foo's `spec.name`, deleted when dropped (also when the test fails).
+///
+/// The controller only checks that the Pod exists: it need not be scheduled nor run.
+struct TestPod<'a> {
+    root: &'a Path,
+    name: String,
+}
+
+impl<'a> TestPod<'a> {
+    fn create(root: &'a Path, name: &str) -> TestPod<'a> {
+        kubectl(
+            root,
+            &[
+                "run",
+                name,
+                "--image=busybox",
+                "--restart=Never",
+                "--",
+                "sleep",
+                "3600",
+            ],
+        );
+        TestPod {
+            root,
+            name: name.to_owned(),
+        }
+    }
+}
+
+impl Drop for TestPod<'_> {
+    fn drop(&mut self) {
+        let pod = format!("pod/{}", self.name);
+        let _ = Command::new("kubectl")
+            .args(["delete", &pod, "--ignore-not-found", "--wait", TIMEOUT])
+            .current_dir(self.root)
+            .output();
+    }
+}
+
+/// The `spec.name` of the Foo `object` (`kind/name`): the Pod it waits for.
+fn spec_name(root: &Path, object: &str) -> String {
+    let output = kubectl(root, &["get", object, "-o", "jsonpath={.spec.name}"]);
+    let name = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    assert!(!name.is_empty(), "{object} names no Pod");
+    name
 }
 
 fn has_kubeconfig() -> bool {
