@@ -26,8 +26,29 @@ const HAND_EDITED: &[(&str, &[&str])] = &[
             "src/controller/memcached_controller.rs",
         ],
     ),
-    ("foo-operator", &[]),
-    ("vm-operator", &[]),
+    (
+        "foo-operator",
+        &[
+            "README.md",
+            "api/src/v1alpha1/foo_types.rs",
+            "config/samples/samplecontroller_v1alpha1_foo.yaml",
+            "src/controller/foo_controller.rs",
+            "tests/e2e.rs",
+        ],
+    ),
+    (
+        "vm-operator",
+        &[
+            "README.md",
+            "api/src/v1alpha1/virtual_machine_types.rs",
+            "config/samples/infra_v1alpha1_virtualmachine.yaml",
+            "src/controller/mod.rs",
+            "src/controller/virtual_machine_controller.rs",
+            "src/lib.rs",
+            "src/main.rs",
+            "tests/e2e.rs",
+        ],
+    ),
     ("kafka-operator", &[]),
 ];
 
