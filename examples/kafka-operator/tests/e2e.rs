@@ -1,15 +1,28 @@
 //! End-to-end test against the cluster of the current kubeconfig context (kind, minikube, ...).
 //!
 //! Skipped unless `KUBEFORGE_E2E=1` (`KUBEFORGE_E2E=1 cargo test --test e2e -- --nocapture`):
-//! installs the CRDs, starts the manager, applies config/samples, waits until every sample
-//! is Available, deletes the samples (the finalizers must be released) and stops the
-//! manager. The CRDs stay installed (`cargo xtask uninstall` removes them).
+//! installs the CRDs, starts the manager, creates the v1 sample (a Kafka cluster of three
+//! brokers and three ZooKeeper servers), waits until its phase is Running and every owned
+//! object exists, deletes the sample (the finalizer must be released) and stops the manager.
+//! The CRDs stay installed (`cargo xtask uninstall` removes them), and so do the
+//! PersistentVolumeClaims of the StatefulSets.
+//!
+//! The manager runs on this machine, so the conversion webhook is not reachable from the API
+//! server: only the v1 sample (v1 is the storage version) can be created, and every kubectl
+//! command names the version (`hwfkas.v1.kafka.example.com`), since kubectl would otherwise
+//! ask for the preferred version, v2, which needs the webhook.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output};
 
-/// How long the samples may take to become Available, and to be deleted.
+/// How long the CRDs may take to be established, and the sample to be deleted.
 const TIMEOUT: &str = "--timeout=120s";
+/// How long the Kafka cluster may take to run: images to pull, volumes to provision,
+/// a ZooKeeper quorum to form, then the brokers.
+const RUNNING_TIMEOUT: &str = "--timeout=600s";
+/// The v1 sample and the object it creates.
+const SAMPLE: &str = "config/samples/kafka_v1_hwfka.yaml";
+const SAMPLE_OBJECT: &str = "hwfkas.v1.kafka.example.com/hwfka-sample";
 
 #[test]
 fn e2e() {
@@ -24,18 +37,46 @@ fn e2e() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
 
     for crd in apply(root, "config/crd") {
-        wait_for(root, "condition=Established", &crd);
+        wait_for(root, "condition=Established", &crd, TIMEOUT);
     }
 
     let manager = Manager::start(root);
-    let samples = apply(root, "config/samples");
-    for sample in &samples {
-        println!("waiting for {sample} to be Available");
-        wait_for(root, "condition=Available", sample);
+    kubectl(root, &["apply", "--server-side", "-f", SAMPLE]);
+    println!("waiting for {SAMPLE_OBJECT} to be Running");
+    let running = "jsonpath={.status.phase}=Running";
+    wait_for(root, running, SAMPLE_OBJECT, RUNNING_TIMEOUT);
+    wait_for(root, "condition=Available", SAMPLE_OBJECT, TIMEOUT);
+
+    // The status lists the brokers' endpoints; the owned objects exist.
+    let brokers = kubectl(
+        root,
+        &["get", SAMPLE_OBJECT, "-o", "jsonpath={.status.brokers}"],
+    );
+    let brokers = String::from_utf8_lossy(&brokers.stdout);
+    for i in 0..3 {
+        let endpoint = format!("hwfka-sample-kafka-{i}.hwfka-sample-kafka-headless.");
+        assert!(brokers.contains(&endpoint), "{endpoint} not in {brokers}");
     }
-    if !samples.is_empty() {
-        kubectl(root, &["delete", "-k", "config/samples", "--wait", TIMEOUT]);
+    for object in [
+        "service/hwfka-sample-zookeeper-headless",
+        "service/hwfka-sample-kafka-headless",
+        "statefulset/hwfka-sample-zookeeper",
+        "statefulset/hwfka-sample-kafka",
+    ] {
+        kubectl(root, &["get", object]);
     }
+    let cluster_ip = kubectl(
+        root,
+        &[
+            "get",
+            "service/hwfka-sample-kafka-headless",
+            "-o",
+            "jsonpath={.spec.clusterIP}",
+        ],
+    );
+    assert_eq!(String::from_utf8_lossy(&cluster_ip.stdout), "None");
+
+    kubectl(root, &["delete", "-f", SAMPLE, "--wait", TIMEOUT]);
     drop(manager);
 }
 
@@ -89,9 +130,9 @@ fn kubectl(root: &Path, args: &[&str]) -> Output {
 }
 
 /// Waits until `object` (`kind/name`) meets `condition` (`kubectl wait --for`).
-fn wait_for(root: &Path, condition: &str, object: &str) {
+fn wait_for(root: &Path, condition: &str, object: &str, timeout: &str) {
     let condition = format!("--for={condition}");
-    kubectl(root, &["wait", &condition, TIMEOUT, object]);
+    kubectl(root, &["wait", &condition, timeout, object]);
 }
 
 /// Applies the kustomization in `dir` (server-side); returns the `kind/name` of each object.
