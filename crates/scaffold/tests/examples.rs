@@ -49,7 +49,20 @@ const HAND_EDITED: &[(&str, &[&str])] = &[
             "tests/e2e.rs",
         ],
     ),
-    ("kafka-operator", &[]),
+    (
+        "kafka-operator",
+        &[
+            "README.md",
+            "api/src/v1/hwfka_types.rs",
+            "api/src/v2/hwfka_types.rs",
+            "api/src/v2/hwfka_conversion.rs",
+            "config/samples/kafka_v1_hwfka.yaml",
+            "config/samples/kafka_v2_hwfka.yaml",
+            "src/controller/hwfka_controller.rs",
+            "src/webhook/hwfka_v1.rs",
+            "tests/e2e.rs",
+        ],
+    ),
 ];
 
 /// Files `cargo xtask generate manifests` owns (scaffold only seeds them); its `--check` covers them.
