@@ -7,6 +7,7 @@ mod context;
 mod deploy_image;
 mod error;
 mod helm;
+mod kustomize;
 mod names;
 mod olm;
 mod olm_commands;
@@ -14,6 +15,7 @@ mod osc;
 mod plan;
 mod project;
 mod render;
+mod yaml;
 
 use clap::{CommandFactory, Parser};
 

@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use crate::bundle_validate::{bundle, validate, yaml};
+use crate::bundle_validate::{bundle, validate};
 use crate::cli::{BundleValidateArgs, PackageOscArgs};
 use crate::error::CliError;
 use crate::osc::{self, OscError, package, rules};
 use crate::plan::{IfExists, Plan};
 use crate::project::Project;
+use crate::yaml;
 
 /// Prints every finding; fails when one is an error.
 pub fn bundle_validate(args: BundleValidateArgs) -> anyhow::Result<()> {

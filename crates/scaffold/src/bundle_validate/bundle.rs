@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::validate::Finding;
-use super::yaml;
+use crate::yaml;
 
 pub const MANIFESTS: &str = "manifests";
 pub const ANNOTATIONS: &str = "metadata/annotations.yaml";

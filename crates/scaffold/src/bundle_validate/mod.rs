@@ -5,4 +5,3 @@
 pub mod bundle;
 pub mod semver;
 pub mod validate;
-pub mod yaml;

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::bundle::{self, Bundle, CRD_KIND, CSV_KIND, Manifest};
 use super::semver;
-use super::yaml::{at, str_at};
+use crate::yaml::{at, str_at};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {

@@ -1,10 +1,11 @@
-//! The rendered install: `kubectl kustomize config/default`, run with the real kubectl (its
-//! built-in kustomize), parsed into objects.
+//! The rendered install (`kubectl kustomize config/default`, through `crate::kustomize`) and what
+//! config/default/kustomization.yaml sets for every object.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
+
+use crate::kustomize::RenderError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KustomizeError {
@@ -22,49 +23,19 @@ pub enum KustomizeError {
     BadKustomization { path: PathBuf, reason: String },
 }
 
-/// The kubectl to run: `$KUBECTL`, else `kubectl` on PATH.
-fn kubectl() -> String {
-    std::env::var("KUBECTL")
-        .ok()
-        .filter(|k| !k.is_empty())
-        .unwrap_or_else(|| "kubectl".to_owned())
-}
-
 /// The objects of `kubectl kustomize <rel>` run in `project`, in kustomize's order.
 pub fn render(project: &Path, rel: &str) -> Result<Vec<Value>, KustomizeError> {
-    let program = kubectl();
-    let output = Command::new(&program)
-        .args(["kustomize", rel])
-        .current_dir(project)
-        .output()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => {
-                KustomizeError::KubectlMissing {
-                    program: program.clone(),
-                }
-            }
-            _ => KustomizeError::Failed {
-                dir: rel.to_owned(),
-                stderr: e.to_string(),
-            },
-        })?;
-    if !output.status.success() {
-        return Err(KustomizeError::Failed {
+    crate::kustomize::render(project, rel).map_err(|e| match e {
+        RenderError::KubectlMissing { program } => KustomizeError::KubectlMissing { program },
+        RenderError::Failed { stderr } => KustomizeError::Failed {
             dir: rel.to_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).trim().to_owned(),
-        });
-    }
-    let text = String::from_utf8_lossy(&output.stdout);
-    parse(&text).map_err(|reason| KustomizeError::BadOutput {
-        dir: rel.to_owned(),
-        reason,
+            stderr,
+        },
+        RenderError::BadOutput { reason } => KustomizeError::BadOutput {
+            dir: rel.to_owned(),
+            reason,
+        },
     })
-}
-
-/// The objects of a multi-document YAML stream; empty documents are skipped.
-pub fn parse(text: &str) -> Result<Vec<Value>, String> {
-    let docs: Vec<Value> = serde_saphyr::from_multiple(text).map_err(|e| e.to_string())?;
-    Ok(docs.into_iter().filter(|d| d.is_object()).collect())
 }
 
 /// What config/default/kustomization.yaml sets for every object.

@@ -76,7 +76,7 @@ fn group_version(v: &Value) -> (&str, &str) {
 
 /// Builds the bundle from the project at `project_dir` (runs `kubectl kustomize`).
 pub fn build(project_dir: &Path, opts: &BundleOptions) -> Result<Bundle, OlmError> {
-    let objects = super::kustomize::render(&project_dir.join("config/manifests"))?;
+    let objects = super::kustomize::render(project_dir, "config/manifests")?;
     assemble(objects, opts)
 }
 

@@ -28,7 +28,7 @@ pub const SCORECARD_PLUGIN: &str = "scorecard.sdk.operatorframework.io/v2";
 #[derive(Debug, thiserror::Error)]
 pub enum OlmError {
     #[error(
-        "kubectl was not found on PATH; it is needed to render config/manifests (`kubectl kustomize`): install kubectl"
+        "kubectl was not found on PATH (nor at $KUBECTL when set); it is needed to render config/manifests (`kubectl kustomize`): install kubectl"
     )]
     NoKubectl,
     #[error("`kubectl kustomize {}` failed: {message}", dir.display())]
@@ -101,7 +101,7 @@ pub fn generate_kustomize_manifests(args: KustomizeManifestsArgs) -> anyhow::Res
             plan.create(&path, fresh, IfExists::Error)?;
         }
         Some(text) => {
-            let parsed = yaml::from_multi(&text)
+            let parsed = crate::yaml::documents(&text)
                 .ok()
                 .and_then(|mut docs| (docs.len() == 1).then(|| docs.remove(0)))
                 .filter(Value::is_object)

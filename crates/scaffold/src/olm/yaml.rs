@@ -21,14 +21,6 @@ pub fn to_yaml(value: &Value) -> Result<String, serde_saphyr::SerializeError> {
     serde_saphyr::to_string_with_options(&Node(value), options)
 }
 
-/// Every document of a multi-document YAML stream; empty and `null` documents skipped.
-pub fn from_multi(text: &str) -> Result<Vec<Value>, serde_saphyr::Error> {
-    Ok(serde_saphyr::from_multiple::<Value>(text)?
-        .into_iter()
-        .filter(|v| !v.is_null())
-        .collect())
-}
-
 struct Node<'a>(&'a Value);
 
 impl Serialize for Node<'_> {

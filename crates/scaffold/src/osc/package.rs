@@ -9,7 +9,7 @@ use serde_json::{Map, Value, json};
 use super::OscError;
 use super::rules;
 use crate::bundle_validate::bundle::{self, Bundle, Manifest};
-use crate::bundle_validate::yaml::{self, at, str_at};
+use crate::yaml::{self, at, str_at};
 
 /// What the package says about itself beyond the bundle.
 pub struct Settings {

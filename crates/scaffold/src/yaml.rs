@@ -1,4 +1,5 @@
-//! YAML in and out as `serde_json::Value`, so checks and packaging work on one data model.
+//! YAML in and out as `serde_json::Value`, so bundle checks, packaging and the rendered
+//! kustomize output work on one data model.
 
 use serde_json::Value;
 
