@@ -142,7 +142,7 @@ pub fn generate_kustomize_manifests(args: KustomizeManifestsArgs) -> anyhow::Res
 
 /// SemVer as OLM wants it: `1.2.3`, with optional pre-release and build metadata.
 pub fn check_version(flag: &str, value: &str) -> Result<(), CliError> {
-    semver::Version::parse(value).map(|_| ()).map_err(|_| {
+    crate::bundle_validate::semver::check(value).map(|_| ()).map_err(|_| {
         invalid(
             flag,
             value,
