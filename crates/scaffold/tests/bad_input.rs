@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+mod common;
+
+use common::copy_dir;
+
 fn scaffold() -> Command {
     Command::cargo_bin("scaffold").expect("binary built")
 }
@@ -83,18 +87,6 @@ const WEBHOOK: &[&str] = &[
 
 /// operator-sdk's memcached-operator bundle, as `bundle/` and `bundle.Dockerfile` of `dir`.
 fn copy_bundle(dir: &Path) {
-    fn copy_dir(from: &Path, to: &Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for entry in std::fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            let target = to.join(entry.file_name());
-            if entry.file_type().unwrap().is_dir() {
-                copy_dir(&entry.path(), &target);
-            } else {
-                std::fs::copy(entry.path(), &target).unwrap();
-            }
-        }
-    }
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/operator-sdk/memcached-operator");
     copy_dir(&fixture.join("bundle"), &dir.join("bundle"));

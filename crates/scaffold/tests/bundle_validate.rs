@@ -5,6 +5,10 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+mod common;
+
+use common::copy_dir;
+
 const FIXTURE: &str = "tests/fixtures/operator-sdk/memcached-operator";
 const CSV: &str = "bundle/manifests/memcached-operator.clusterserviceversion.yaml";
 const CRD: &str = "bundle/manifests/cache.example.com_memcacheds.yaml";
@@ -13,19 +17,6 @@ const ROLE: &str = "bundle/manifests/memcached-operator-metrics-reader_rbac.auth
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// A temp copy of the fixture project root: `bundle/` and `bundle.Dockerfile`.

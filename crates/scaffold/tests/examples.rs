@@ -10,11 +10,13 @@
 //! The examples share the target dir of the generated-project test
 //! (target/generated-projects/target), so dependencies build once.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use serde_json::Value;
+
+mod common;
+
+use common::{files, repo_root, run};
 
 /// Files each example changed by hand after scaffolding (paths relative to the example).
 const HAND_EDITED: &[(&str, &[&str])] = &[
@@ -70,33 +72,6 @@ fn generated_by_xtask(path: &str) -> bool {
     path == "config/rbac/role.yaml"
         || path == "config/webhook/manifests.yaml"
         || path.starts_with("config/crd/bases/")
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
-
-fn run(dir: &Path, program: &str, args: &[&str]) -> String {
-    let target = repo_root().join("target/generated-projects/target");
-    let out = Command::new(program)
-        .current_dir(dir)
-        .args(args)
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap_or_else(|e| panic!("{program} {args:?}: {e}"));
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "`{program} {}` failed in {}:\n{stdout}\n{}",
-        args.join(" "),
-        dir.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
 }
 
 fn scaffold(dir: &Path, args: &[String]) {
@@ -182,23 +157,6 @@ fn commands(project: &Value, out: &Path) -> Vec<Vec<String>> {
         cmds.push(cmd);
     }
     cmds
-}
-
-fn files(dir: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read_to_string(&p).unwrap_or_default());
-            }
-        }
-    }
-    out
 }
 
 /// The kubeforge dependency is the one line that depends on where the project lives.

@@ -6,37 +6,13 @@
 //! Generated projects share one target dir (target/generated-projects/target), so kube-rs and
 //! the rest build once per machine, not once per test run.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .unwrap()
-}
+mod common;
 
-fn run(dir: &Path, program: &str, args: &[&str]) -> String {
-    let target = repo_root().join("target/generated-projects/target");
-    let out = Command::new(program)
-        .current_dir(dir)
-        .args(args)
-        .env("CARGO_TARGET_DIR", &target)
-        .env_remove("RUSTFLAGS")
-        .output()
-        .unwrap_or_else(|e| panic!("{program} {args:?}: {e}"));
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "`{program} {}` failed in {}:\n{stdout}\n{}",
-        args.join(" "),
-        dir.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-}
+use common::{repo_root, run};
 
 fn kubectl() -> String {
     for candidate in ["/usr/bin/kubectl", "kubectl"] {

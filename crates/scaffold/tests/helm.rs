@@ -11,6 +11,10 @@ use std::process::Command as Process;
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+
+use common::files;
+
 fn scaffold(dir: &Path, args: &[&str]) -> String {
     let out = Command::cargo_bin("scaffold")
         .unwrap()
@@ -160,27 +164,6 @@ fn project(dir: &Path) {
     )
     .unwrap();
     std::fs::write(dir.join("config/webhook/manifests.yaml"), WEBHOOKS).unwrap();
-}
-
-fn files(dir: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, std::fs::read_to_string(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 fn chart_project() -> (tempfile::TempDir, PathBuf) {

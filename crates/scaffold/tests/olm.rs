@@ -2,10 +2,13 @@
 //! `generate bundle` write (templates included), re-runs that keep what the user wrote, and
 //! `--overwrite` semantics of the bundle.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use assert_cmd::Command;
+
+mod common;
+
+use common::files;
 
 fn scaffold(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::cargo_bin("scaffold")
@@ -24,27 +27,6 @@ fn ok(dir: &Path, args: &[&str]) {
         "scaffold {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn files(dir: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, std::fs::read_to_string(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 const TYPES: &str = r#"use kubeforge::prelude::*;

@@ -9,25 +9,16 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::{Value, json};
 
+mod common;
+
+use common::copy_dir;
+
 const FIXTURE: &str = "tests/fixtures/operator-sdk/memcached-operator";
 const CSV: &str = "manifests/memcached-operator.clusterserviceversion.yaml";
 const CRD: &str = "manifests/cache.example.com_memcacheds.yaml";
 
 fn scaffold() -> Command {
     Command::cargo_bin("scaffold").expect("binary built")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 /// `root/proj`: `scaffold init` output plus the fixture's bundle/ and bundle.Dockerfile.

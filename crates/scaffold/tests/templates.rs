@@ -2,10 +2,13 @@
 //! (`cargo insta review`, or INSTA_UPDATE=always and read the diff). Also: re-running a create
 //! changes nothing, and --dry-run writes nothing.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use assert_cmd::Command;
+
+mod common;
+
+use common::files;
 
 fn scaffold(dir: &Path, args: &[&str]) {
     Command::cargo_bin("scaffold")
@@ -14,27 +17,6 @@ fn scaffold(dir: &Path, args: &[&str]) {
         .args(args)
         .assert()
         .success();
-}
-
-fn files(dir: &Path) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, std::fs::read_to_string(&p).unwrap());
-            }
-        }
-    }
-    out
 }
 
 const INIT: &[&str] = &[
