@@ -23,6 +23,21 @@ pub fn to_string(value: &Value) -> Result<String, String> {
     serde_saphyr::to_string_with_options(value, options).map_err(|e| e.to_string())
 }
 
+/// The writer settings of every manifest scaffold writes from objects (bundle, Helm chart): the
+/// `kubeforge` library's choices, repeated so the CLI does not depend on kube. Two-space indent,
+/// sequence items at their key's indent (controller-gen's layout), long strings never folded,
+/// YAML 1.1 look-alikes (`on`, `yes`) quoted; multi-line strings are left to the caller.
+pub fn manifest_options() -> serde_saphyr::SerializerOptions {
+    serde_saphyr::ser_options! {
+        indent_step: 2,
+        compact_list_indent: true,
+        prefer_block_scalars: false,
+        folded_wrap_chars: usize::MAX,
+        quote_all: false,
+        yaml_12: false,
+    }
+}
+
 /// The value at a dot path of map keys (`spec.install.strategy`).
 pub fn at<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(value, |v, key| v.get(key))

@@ -78,22 +78,13 @@ pub enum EmitError {
     Misplaced { what: String, line: String },
 }
 
-fn options() -> serde_saphyr::SerializerOptions {
-    // As kubeforge's YAML writer: two-space indent, lists not indented under their key, and no
-    // folding of long strings.
-    serde_saphyr::ser_options! {
-        indent_step: 2,
-        compact_list_indent: true,
-        prefer_block_scalars: false,
-        folded_wrap_chars: usize::MAX,
-    }
-}
-
 /// Plain YAML of `value` (values.yaml sections, list items of [`Sub::Raw`]).
 pub fn yaml(value: &Value, what: &str) -> Result<String, EmitError> {
-    serde_saphyr::to_string_with_options(value, options()).map_err(|source| EmitError::Yaml {
-        what: what.to_owned(),
-        source,
+    serde_saphyr::to_string_with_options(value, crate::yaml::manifest_options()).map_err(|source| {
+        EmitError::Yaml {
+            what: what.to_owned(),
+            source,
+        }
     })
 }
 

@@ -1,8 +1,7 @@
 //! YAML in the style operator-sdk writes bundles (Go's sigs.k8s.io/yaml): keys sorted, sequence
 //! items at their parent key's indent, multi-line strings as `|-` literal blocks, long strings
-//! never folded, YAML 1.1 look-alikes (`on`, `yes`, `1.0`) quoted. The same choices as the
-//! `kubeforge` library's writer, repeated here so the CLI does not depend on the library (and
-//! its kube/k8s-openapi build).
+//! never folded, YAML 1.1 look-alikes (`on`, `yes`, `1.0`) quoted: `crate::yaml::manifest_options`,
+//! plus the sorting and literal blocks Go's writer has.
 
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value;
@@ -10,15 +9,7 @@ use serde_saphyr::{DoubleQuoted, LitStr};
 
 /// One document, without a leading `---`, ending with a newline.
 pub fn to_yaml(value: &Value) -> Result<String, serde_saphyr::SerializeError> {
-    let options = serde_saphyr::ser_options! {
-        indent_step: 2,
-        compact_list_indent: true,
-        prefer_block_scalars: false,
-        folded_wrap_chars: usize::MAX,
-        quote_all: false,
-        yaml_12: false,
-    };
-    serde_saphyr::to_string_with_options(&Node(value), options)
+    serde_saphyr::to_string_with_options(&Node(value), crate::yaml::manifest_options())
 }
 
 struct Node<'a>(&'a Value);
