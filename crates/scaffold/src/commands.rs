@@ -79,11 +79,11 @@ fn relative_path(from: &Path, to: &Path) -> PathBuf {
 pub fn init(args: InitArgs) -> anyhow::Result<()> {
     let dir = work_dir(&args.common)?;
     if dir.exists() && !dir.is_dir() {
-        return Err(CliError::InvalidFlag {
-            flag: "--output".into(),
-            value: dir.display().to_string(),
-            rule: "must be a directory".into(),
-        }
+        return Err(CliError::invalid(
+            "--output",
+            &dir.display().to_string(),
+            "must be a directory",
+        )
         .into());
     }
     if dir.join(project::FILE).exists() {
@@ -105,18 +105,19 @@ pub fn init(args: InitArgs) -> anyhow::Result<()> {
     names::dns1123_subdomain("--domain", &args.domain)?;
     let kubeforge = match (&args.kubeforge_path, &args.kubeforge_version) {
         (Some(p), _) => {
-            let abs = p.canonicalize().map_err(|_| CliError::InvalidFlag {
-                flag: "--kubeforge-path".into(),
-                value: p.display().to_string(),
-                rule: "must be an existing directory holding the kubeforge crate".into(),
+            let abs = p.canonicalize().map_err(|_| {
+                CliError::invalid(
+                    "--kubeforge-path",
+                    &p.display().to_string(),
+                    "must be an existing directory holding the kubeforge crate",
+                )
             })?;
             if !abs.join("Cargo.toml").is_file() {
-                return Err(CliError::InvalidFlag {
-                    flag: "--kubeforge-path".into(),
-                    value: p.display().to_string(),
-                    rule: "must be a directory holding the kubeforge crate (no Cargo.toml there)"
-                        .into(),
-                }
+                return Err(CliError::invalid(
+                    "--kubeforge-path",
+                    &p.display().to_string(),
+                    "must be a directory holding the kubeforge crate (no Cargo.toml there)",
+                )
                 .into());
             }
             if p.is_relative() {
@@ -133,11 +134,11 @@ pub fn init(args: InitArgs) -> anyhow::Result<()> {
                 && v.chars()
                     .all(|c| c.is_ascii_alphanumeric() || ".-+^=~<>*, ".contains(c));
             if !ok {
-                return Err(CliError::InvalidFlag {
-                    flag: "--kubeforge-version".into(),
-                    value: v.clone(),
-                    rule: "must be a Cargo version requirement such as 0.1 or =0.1.0".into(),
-                }
+                return Err(CliError::invalid(
+                    "--kubeforge-version",
+                    v,
+                    "must be a Cargo version requirement such as 0.1 or =0.1.0",
+                )
                 .into());
             }
             KubeforgeDep::Version(v.clone())
@@ -224,11 +225,7 @@ pub fn create_api(args: ApiArgs) -> anyhow::Result<()> {
         names::plural(p)?;
     }
     if group == "core" {
-        return Err(CliError::InvalidFlag {
-            flag: "--group".into(),
-            value: group.clone(),
-            rule: "names the built-in core API; use `scaffold create controller --group core ...` for built-in kinds".into(),
-        }
+        return Err(CliError::invalid("--group", group, "names the built-in core API; use `scaffold create controller --group core ...` for built-in kinds")
         .into());
     }
     let image = ImageOptions::from_args(&args.image)?;
@@ -254,11 +251,11 @@ pub fn create_api(args: ApiArgs) -> anyhow::Result<()> {
             ),
         ];
         if let Some((flag, _, value, why)) = refused.into_iter().find(|r| r.1) {
-            return Err(CliError::InvalidFlag {
-                flag: flag.into(),
-                value: value.into(),
-                rule: format!("cannot be used with --image: {why}"),
-            }
+            return Err(CliError::invalid(
+                flag,
+                value,
+                format!("cannot be used with --image: {why}"),
+            )
             .into());
         }
     }
@@ -281,11 +278,11 @@ pub fn create_api(args: ApiArgs) -> anyhow::Result<()> {
         .into());
     }
     if !args.resource && !controller {
-        return Err(CliError::InvalidFlag {
-            flag: "--resource/--controller".into(),
-            value: "false/false".into(),
-            rule: "leave nothing to scaffold; set at least one of them".into(),
-        }
+        return Err(CliError::invalid(
+            "--resource/--controller",
+            "false/false",
+            "leave nothing to scaffold; set at least one of them",
+        )
         .into());
     }
     let existing = t.project.find(group, version, kind).cloned();
@@ -298,11 +295,7 @@ pub fn create_api(args: ApiArgs) -> anyhow::Result<()> {
         .into());
     }
     if !args.resource && !t.project.has_kind(group, kind) {
-        return Err(CliError::InvalidFlag {
-            flag: "--resource".into(),
-            value: "false".into(),
-            rule: format!("needs an existing API for {group}/{version} {kind}; create it first with --resource=true"),
-        }
+        return Err(CliError::invalid("--resource", "false", format!("needs an existing API for {group}/{version} {kind}; create it first with --resource=true"))
         .into());
     }
     if !args.resource && kind_controller.is_some() && !args.common.force {
@@ -596,15 +589,6 @@ pub fn create_controller(args: ControllerArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn invalid(flag: &str, value: &str, rule: impl Into<String>) -> anyhow::Error {
-    CliError::InvalidFlag {
-        flag: flag.into(),
-        value: value.into(),
-        rule: rule.into(),
-    }
-    .into()
-}
-
 /// Uncomments (drops the first `#` of) the lines of the block that starts at the line equal to
 /// `start` (trimmed), up to the next blank line; scaffold markers stay comments.
 fn uncomment_block(text: &str, start: &str) -> String {
@@ -629,29 +613,32 @@ pub fn create_webhook(args: WebhookArgs) -> anyhow::Result<()> {
     let (group, version, kind) = (&args.gvk.group, &args.gvk.version, &args.gvk.kind);
     validate_gvk(group, version, kind)?;
     if group == "core" || context::BUILTIN_GROUPS.iter().any(|(g, _, _)| g == group) {
-        return Err(invalid(
+        return Err(CliError::invalid(
             "--group",
             group,
             "names a built-in API group; webhooks are scaffolded for this project's own APIs only",
-        ));
+        )
+        .into());
     }
     if !args.defaulting && !args.programmatic_validation && !args.conversion {
-        return Err(invalid(
+        return Err(CliError::invalid(
             "--defaulting/--programmatic-validation/--conversion",
             "false/false/false",
             "leave nothing to scaffold; set at least one of them",
-        ));
+        )
+        .into());
     }
     if !args.spoke.is_empty() && !args.conversion {
-        return Err(invalid(
+        return Err(CliError::invalid(
             "--spoke",
             &args.spoke.join(","),
             "needs --conversion (spokes are versions converted to and from the hub)",
-        ));
+        )
+        .into());
     }
     for spoke in &args.spoke {
         names::version(spoke).map_err(|_| {
-            invalid(
+            CliError::invalid(
                 "--spoke",
                 spoke,
                 "must be a Kubernetes API version such as v1, v2beta1 or v1alpha2",
@@ -665,38 +652,39 @@ pub fn create_webhook(args: WebhookArgs) -> anyhow::Result<()> {
         .filter(|r| r.api.is_some() && !r.external && !r.core)
         .cloned()
     else {
-        return Err(invalid(
+        return Err(CliError::invalid(
             "--kind",
             kind,
             format!(
                 "must be an API of this project: {group}/{version} {kind} is not in PROJECT; create it first with `scaffold create api`"
             ),
-        ));
+        ).into());
     };
     let mut seen = Vec::new();
     for spoke in &args.spoke {
         if spoke == version {
-            return Err(invalid(
+            return Err(CliError::invalid(
                 "--spoke",
                 spoke,
                 "must differ from --version (the hub of the conversion)",
-            ));
+            )
+            .into());
         }
         if seen.contains(spoke) {
-            return Err(invalid("--spoke", spoke, "is given twice"));
+            return Err(CliError::invalid("--spoke", spoke, "is given twice").into());
         }
         seen.push(spoke.clone());
         if t.project
             .find(group, spoke, kind)
             .is_none_or(|r| r.api.is_none())
         {
-            return Err(invalid(
+            return Err(CliError::invalid(
                 "--spoke",
                 spoke,
                 format!(
                     "must be an existing version of {kind}: {group}/{spoke} {kind} is not in PROJECT"
                 ),
-            ));
+            ).into());
         }
     }
     // The storage version (the first scaffolded) is the hub of conversions.
@@ -708,13 +696,13 @@ pub fn create_webhook(args: WebhookArgs) -> anyhow::Result<()> {
         .map(|r| r.version.clone())
         .unwrap_or_else(|| version.clone());
     if args.conversion && hub_version != *version {
-        return Err(invalid(
+        return Err(CliError::invalid(
             "--version",
             version,
             format!(
                 "must be the storage version of {kind} ({hub_version}) with --conversion: it is the hub the spokes convert to"
             ),
-        ));
+        ).into());
     }
     if let Some(w) = &existing.webhooks {
         let again = (args.defaulting && w.defaulting)

@@ -19,14 +19,6 @@ pub struct ImageOptions {
     pub run_as_user: Option<i64>,
 }
 
-fn invalid(flag: &str, value: &str, rule: &str) -> CliError {
-    CliError::InvalidFlag {
-        flag: flag.into(),
-        value: value.into(),
-        rule: rule.into(),
-    }
-}
-
 impl ImageOptions {
     /// Checks the flags; `None` without `--image`.
     pub fn from_args(args: &ImageArgs) -> Result<Option<ImageOptions>, CliError> {
@@ -37,7 +29,7 @@ impl ImageOptions {
                 ("--run-as-user", &args.run_as_user),
             ] {
                 if let Some(value) = value {
-                    return Err(invalid(flag, value, "needs --image"));
+                    return Err(CliError::invalid(flag, value, "needs --image"));
                 }
             }
             return Ok(None);
@@ -51,7 +43,7 @@ impl ImageOptions {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || "._/:@-".contains(c));
         if !image_ok {
-            return Err(invalid(
+            return Err(CliError::invalid(
                 "--image",
                 image,
                 "must be a container image reference (letters, digits and . _ / : @ -, starting with a letter or digit)",
@@ -60,7 +52,7 @@ impl ImageOptions {
         let container_port = match &args.image_container_port {
             None => None,
             Some(p) => Some(p.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| {
-                invalid(
+                CliError::invalid(
                     "--image-container-port",
                     p,
                     "must be a port number from 1 to 65535",
@@ -75,7 +67,7 @@ impl ImageOptions {
                     .iter()
                     .any(|p| p.is_empty() || p.chars().any(char::is_control))
                 {
-                    return Err(invalid(
+                    return Err(CliError::invalid(
                         "--image-container-command",
                         c,
                         "must be comma-separated, non-empty arguments without control characters",
@@ -91,7 +83,7 @@ impl ImageOptions {
                     .ok()
                     .filter(|u| (1..=i64::from(i32::MAX)).contains(u))
                     .ok_or_else(|| {
-                        invalid(
+                        CliError::invalid(
                             "--run-as-user",
                             u,
                             "must be a non-root user id from 1 to 2147483647",

@@ -35,3 +35,14 @@ pub enum CliError {
         source: std::io::Error,
     },
 }
+
+impl CliError {
+    /// `flag value rule`: a flag (or PROJECT key) whose value breaks `rule`.
+    pub fn invalid(flag: &str, value: &str, rule: impl Into<String>) -> CliError {
+        CliError::InvalidFlag {
+            flag: flag.to_owned(),
+            value: value.to_owned(),
+            rule: rule.into(),
+        }
+    }
+}

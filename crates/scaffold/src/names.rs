@@ -3,14 +3,6 @@
 
 use crate::error::CliError;
 
-fn invalid(flag: &str, value: &str, rule: &str) -> CliError {
-    CliError::InvalidFlag {
-        flag: flag.to_owned(),
-        value: value.to_owned(),
-        rule: rule.to_owned(),
-    }
-}
-
 /// RFC 1123 label: lower-case alphanumerics and `-`, starting and ending alphanumeric, ≤ 63.
 pub fn dns1123_label(flag: &str, value: &str) -> Result<(), CliError> {
     const RULE: &str = "must be a DNS-1123 label: at most 63 lower-case letters, digits or '-', starting and ending with a letter or digit";
@@ -24,7 +16,7 @@ pub fn dns1123_label(flag: &str, value: &str) -> Result<(), CliError> {
     if ok {
         Ok(())
     } else {
-        Err(invalid(flag, value, RULE))
+        Err(CliError::invalid(flag, value, RULE))
     }
 }
 
@@ -37,7 +29,7 @@ pub fn dns1123_subdomain(flag: &str, value: &str) -> Result<(), CliError> {
     if ok {
         Ok(())
     } else {
-        Err(invalid(flag, value, RULE))
+        Err(CliError::invalid(flag, value, RULE))
     }
 }
 
@@ -45,7 +37,7 @@ pub fn dns1123_subdomain(flag: &str, value: &str) -> Result<(), CliError> {
 /// as in `foo.policy`), or `core` for the core API.
 pub fn group(value: &str) -> Result<(), CliError> {
     if value.is_empty() {
-        return Err(invalid("--group", value, "must not be empty"));
+        return Err(CliError::invalid("--group", value, "must not be empty"));
     }
     dns1123_subdomain("--group", value)
 }
@@ -66,7 +58,7 @@ pub fn version(value: &str) -> Result<(), CliError> {
     if ok_major && ok_tail {
         Ok(())
     } else {
-        Err(invalid("--version", value, RULE))
+        Err(CliError::invalid("--version", value, RULE))
     }
 }
 
@@ -86,10 +78,10 @@ pub fn kind(value: &str) -> Result<(), CliError> {
         && value.len() <= 63
         && !RUST_KEYWORDS.contains(&value);
     if !ok {
-        return Err(invalid("--kind", value, RULE));
+        return Err(CliError::invalid("--kind", value, RULE));
     }
     if value.ends_with("List") || value.ends_with("Spec") || value.ends_with("Status") {
-        return Err(invalid(
+        return Err(CliError::invalid(
             "--kind",
             value,
             "must not end in List, Spec or Status: those names are generated for every kind",

@@ -31,14 +31,14 @@ const PLUGIN_NAMES: &[&str] = &["helm", "helm/v2-alpha", PLUGIN_KEY];
 pub fn edit(args: EditArgs) -> anyhow::Result<()> {
     for plugin in &args.plugins {
         if !PLUGIN_NAMES.contains(&plugin.as_str()) {
-            return Err(CliError::InvalidFlag {
-                flag: "--plugins".into(),
-                value: plugin.clone(),
-                rule: format!(
+            return Err(CliError::invalid(
+                "--plugins",
+                plugin,
+                format!(
                     "is not a plugin scaffold knows; known: {}",
                     PLUGIN_NAMES.join(", ")
                 ),
-            }
+            )
             .into());
         }
     }

@@ -41,14 +41,6 @@ pub enum OlmError {
     Input(String),
 }
 
-fn invalid(flag: &str, value: &str, rule: &str) -> CliError {
-    CliError::InvalidFlag {
-        flag: flag.into(),
-        value: value.into(),
-        rule: rule.into(),
-    }
-}
-
 fn package_of(project: &Project, flag: Option<&String>) -> Result<String, CliError> {
     let package = flag
         .cloned()
@@ -143,7 +135,7 @@ pub fn generate_kustomize_manifests(args: KustomizeManifestsArgs) -> anyhow::Res
 /// SemVer as OLM wants it: `1.2.3`, with optional pre-release and build metadata.
 pub fn check_version(flag: &str, value: &str) -> Result<(), CliError> {
     crate::bundle_validate::semver::check(value).map(|_| ()).map_err(|_| {
-        invalid(
+        CliError::invalid(
             flag,
             value,
             "must be a SemVer version such as 0.0.1 or 1.2.3-rc.1 (MAJOR.MINOR.PATCH, no leading v)",
@@ -158,7 +150,7 @@ fn check_channels(channels: &str, default: Option<&String>) -> Result<Vec<String
             && c.chars()
                 .all(|ch| ch.is_ascii_alphanumeric() || "-._".contains(ch));
         if !ok {
-            return Err(invalid(
+            return Err(CliError::invalid(
                 "--channels",
                 channels,
                 "must be a comma-separated list of channel names (letters, digits, '-', '.', '_'), e.g. alpha,stable",
@@ -168,10 +160,10 @@ fn check_channels(channels: &str, default: Option<&String>) -> Result<Vec<String
     if let Some(d) = default
         && !list.contains(d)
     {
-        return Err(invalid(
+        return Err(CliError::invalid(
             "--default-channel",
             d,
-            &format!("must be one of --channels ({})", list.join(",")),
+            format!("must be one of --channels ({})", list.join(",")),
         ));
     }
     Ok(list)
@@ -186,7 +178,7 @@ fn check_output_dir(value: &str) -> Result<(), CliError> {
     if ok {
         Ok(())
     } else {
-        Err(invalid(
+        Err(CliError::invalid(
             "--output-dir",
             value,
             "must be a relative path inside the project, without '..' (e.g. bundle)",
@@ -198,7 +190,7 @@ fn check_output_dir(value: &str) -> Result<(), CliError> {
 pub fn created_at() -> Result<String, CliError> {
     let secs = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) => v.trim().parse::<i64>().map_err(|_| {
-            invalid(
+            CliError::invalid(
                 "SOURCE_DATE_EPOCH",
                 &v,
                 "must be a number of seconds since 1970-01-01 UTC",
