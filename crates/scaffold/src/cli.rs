@@ -239,9 +239,13 @@ pub struct PackageOscArgs {
     /// Print the files that would be written, and write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Overwrite package files that already exist.
+    /// Overwrite package files that would change, and remove stale ones.
     #[arg(long)]
     pub force: bool,
+    /// Write nothing; fail, naming each file, when the package is not what this command
+    /// generates from the bundle (for CI).
+    #[arg(long, conflicts_with_all = ["dry_run", "force"])]
+    pub check: bool,
 }
 
 #[derive(Args)]
@@ -288,6 +292,10 @@ pub struct KustomizeManifestsArgs {
     /// OLM package name (default: the project name).
     #[arg(long)]
     pub package: Option<String>,
+    /// Write nothing; fail, naming each file, when config/manifests, config/scorecard or PROJECT
+    /// would change (for CI).
+    #[arg(long, conflicts_with_all = ["dry_run", "force"])]
+    pub check: bool,
 }
 
 #[derive(Args)]
@@ -312,4 +320,8 @@ pub struct BundleArgs {
     /// Overwrite (and prune) bundle files of an earlier run.
     #[arg(long)]
     pub overwrite: bool,
+    /// Write nothing; fail, naming each file, when the bundle is not what this command generates
+    /// (for CI). createdAt is taken from the bundle's CSV unless SOURCE_DATE_EPOCH is set.
+    #[arg(long, conflicts_with_all = ["dry_run", "force", "overwrite"])]
+    pub check: bool,
 }

@@ -25,6 +25,8 @@ pub enum CliError {
     },
     #[error("these files exist and would be overwritten: {}; use --force to overwrite generated files", .0.join(", "))]
     WouldOverwrite(Vec<String>),
+    #[error("--check: these files are not what this command generates: {}; run it without --check to regenerate them", .0.join(", "))]
+    OutOfDate(Vec<String>),
     #[error("{path}: marker `{marker}` not found; restore it to let scaffold insert code there")]
     MissingMarker { path: String, marker: String },
     #[error("{0}")]

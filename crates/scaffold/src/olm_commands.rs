@@ -9,7 +9,7 @@ use crate::bundle_validate::{bundle, validate};
 use crate::cli::{BundleValidateArgs, PackageOscArgs};
 use crate::error::CliError;
 use crate::osc::{self, OscError, package, rules};
-use crate::plan::{IfExists, Plan};
+use crate::plan::Plan;
 use crate::project::Project;
 use crate::yaml;
 
@@ -51,6 +51,25 @@ fn default_name(project_name: &str) -> String {
     } else {
         format!("{project_name}-operator")
     }
+}
+
+/// Every file under `root/sub` (none when it does not exist), as `/`-separated paths relative
+/// to `root`.
+fn files_under(root: &Path, sub: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.join(sub)];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(rel) = path.strip_prefix(root) {
+                out.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Where `--zip` puts the archive: beside the package directory.
@@ -97,6 +116,13 @@ pub fn package_osc(args: PackageOscArgs) -> anyhow::Result<()> {
             "--output",
             &args.output.display().to_string(),
             "must be a directory (the package directory)",
+        ));
+    }
+    if args.output.join(crate::project::FILE).exists() {
+        return Err(rule_error(
+            "--output",
+            &args.output.display().to_string(),
+            "holds a project (PROJECT); the package needs a directory of its own, e.g. -o osc",
         ));
     }
     let project = Project::load(&project_dir)?;
@@ -165,7 +191,9 @@ pub fn package_osc(args: PackageOscArgs) -> anyhow::Result<()> {
         None
     };
 
-    let mut plan = Plan::new(&args.output, args.force);
+    // The package is generated output: identical files are left alone, files that would change
+    // and stale files are refused without --force (--check plans as --force would, to list them).
+    let mut plan = Plan::new(&args.output, args.force || args.check);
     for (rel, bytes) in &files {
         let text = String::from_utf8(bytes.clone()).map_err(|_| {
             rule_error(
@@ -174,28 +202,61 @@ pub fn package_osc(args: PackageOscArgs) -> anyhow::Result<()> {
                 "is not UTF-8 text; an OSC package holds text files only",
             )
         })?;
-        plan.create(rel, text, IfExists::Error)?;
+        plan.generated(rel, text)?;
+    }
+    // Only the package's own subdirectories are pruned: the top-level files are fixed, and
+    // anything else beside them is not the package's to delete.
+    for rel in ["manifests", "raw"]
+        .into_iter()
+        .flat_map(|sub| files_under(&args.output, sub))
+    {
+        if !files.contains_key(&rel) {
+            plan.remove_or_refuse(&rel);
+        }
+    }
+    let zip_changes = zip
+        .as_ref()
+        .filter(|(path, bytes)| std::fs::read(path).ok().as_ref() != Some(bytes));
+    if args.check {
+        let outdated = plan.check();
+        return match (outdated, zip_changes) {
+            (Ok(()), None) => {
+                println!(
+                    "scaffold: OSC package {name} {version} in {} is up to date",
+                    args.output.display()
+                );
+                Ok(())
+            }
+            (Ok(()), Some((path, _))) => {
+                Err(CliError::OutOfDate(vec![format!("write {}", path.display())]).into())
+            }
+            (Err(CliError::OutOfDate(mut changes)), zip) => {
+                changes.extend(zip.map(|(path, _)| format!("write {}", path.display())));
+                Err(CliError::OutOfDate(changes).into())
+            }
+            (Err(e), _) => Err(e.into()),
+        };
     }
     // The zip is written after the plan, so its refusal must come first, naming every file.
-    if let Some((path, _)) = &zip
+    if let Some((path, _)) = zip_changes
         && path.exists()
         && !args.force
     {
-        let mut existing: Vec<String> = files
-            .keys()
-            .filter(|rel| args.output.join(rel).exists())
-            .cloned()
-            .collect();
-        existing.push(path.display().to_string());
-        return Err(CliError::WouldOverwrite(existing).into());
+        let mut refused = match plan.execute(true) {
+            Err(CliError::WouldOverwrite(files)) => files,
+            _ => Vec::new(),
+        };
+        refused.push(path.display().to_string());
+        return Err(CliError::WouldOverwrite(refused).into());
     }
     let report = plan.execute(args.dry_run)?;
     let mut written = report.written;
-    if let Some((path, bytes)) = &zip {
+    if let Some((path, bytes)) = zip_changes {
+        let verb = if path.exists() { "overwrite" } else { "create" };
         if !args.dry_run {
             crate::plan::write_atomic(path, bytes)?;
         }
-        written.push(format!("create {}", path.display()));
+        written.push(format!("{verb} {}", path.display()));
     }
     let verb = if args.dry_run { "would write" } else { "wrote" };
     println!(

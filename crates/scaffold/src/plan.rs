@@ -25,6 +25,17 @@ enum Change {
     Remove,
 }
 
+impl Change {
+    fn verb(&self) -> &'static str {
+        match self {
+            Change::Create => "create",
+            Change::Overwrite => "overwrite",
+            Change::Update => "update",
+            Change::Remove => "remove",
+        }
+    }
+}
+
 pub struct Plan {
     root: PathBuf,
     force: bool,
@@ -107,7 +118,8 @@ impl Plan {
             self.files
                 .insert(rel.to_owned(), (String::new(), Change::Remove));
         } else {
-            self.refused.push(rel.to_owned());
+            self.refused
+                .push(format!("{rel} (stale: would be removed)"));
         }
     }
 
@@ -223,6 +235,31 @@ impl Plan {
         }
     }
 
+    /// `--check`: writes nothing, and fails naming every file the plan would write, overwrite or
+    /// remove, so CI catches output that was not regenerated.
+    pub fn check(self) -> Result<(), CliError> {
+        let mut changes: Vec<(&str, &str)> = self
+            .refused
+            .iter()
+            .map(|rel| (rel.as_str(), "overwrite"))
+            .chain(
+                self.files
+                    .iter()
+                    .map(|(rel, (_, change))| (rel.as_str(), change.verb())),
+            )
+            .collect();
+        if changes.is_empty() {
+            return Ok(());
+        }
+        changes.sort();
+        Err(CliError::OutOfDate(
+            changes
+                .into_iter()
+                .map(|(rel, verb)| format!("{verb} {rel}"))
+                .collect(),
+        ))
+    }
+
     /// Writes everything, or nothing when a file would be overwritten without `--force`.
     pub fn execute(self, dry_run: bool) -> Result<Report, CliError> {
         if !self.refused.is_empty() {
@@ -230,13 +267,7 @@ impl Plan {
         }
         let mut written = Vec::new();
         for (rel, (contents, change)) in &self.files {
-            let verb = match change {
-                Change::Create => "create",
-                Change::Overwrite => "overwrite",
-                Change::Update => "update",
-                Change::Remove => "remove",
-            };
-            written.push(format!("{verb} {rel}"));
+            written.push(format!("{} {rel}", change.verb()));
             if dry_run {
                 continue;
             }

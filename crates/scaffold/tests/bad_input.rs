@@ -97,6 +97,16 @@ fn copy_bundle(dir: &Path) {
     .unwrap();
 }
 
+/// A project with the fixture's bundle, packaged once with `package osc -o pkg --zip`.
+fn packaged(dir: &Path) {
+    copy_bundle(dir);
+    scaffold()
+        .current_dir(dir)
+        .args(["package", "osc", "-o", "pkg", "--zip"])
+        .assert()
+        .success();
+}
+
 /// `len` bytes of text deflate cannot shrink much (6 bits of a 64-letter alphabet per byte).
 fn incompressible(len: usize) -> String {
     const LETTERS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -1062,21 +1072,48 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "package osc twice without --force",
-        setup: Setup::ProjectThen(|dir| {
-            copy_bundle(dir);
-            scaffold()
-                .current_dir(dir)
-                .args(["package", "osc", "-o", "pkg", "--zip"])
-                .assert()
-                .success();
-        }),
-        args: &["package", "osc", "-o", "pkg", "--zip"],
+        setup: Setup::ProjectThen(packaged),
+        args: &[
+            "package",
+            "osc",
+            "-o",
+            "pkg",
+            "--zip",
+            "--replaces",
+            "0.0.0",
+        ],
         expect: &[
             "would be overwritten",
-            "metadata.yaml",
+            "lifecycle.yaml",
             "demo-operator-0.0.1.zip",
             "--force",
         ],
+    },
+    Case {
+        name: "package osc check of a package that is not regenerated",
+        setup: Setup::ProjectThen(packaged),
+        args: &[
+            "package",
+            "osc",
+            "-o",
+            "pkg",
+            "--check",
+            "--log-path",
+            "/var/log/op.log",
+        ],
+        expect: &["--check", "overwrite lifecycle.yaml", "without --check"],
+    },
+    Case {
+        name: "package osc check with --force",
+        setup: Setup::Project,
+        args: &["package", "osc", "-o", "pkg", "--check", "--force"],
+        expect: &["--check", "--force", "cannot be used"],
+    },
+    Case {
+        name: "package osc into the project directory",
+        setup: Setup::ProjectThen(copy_bundle),
+        args: &["package", "osc", "-o", "."],
+        expect: &["--output", "holds a project", "-o osc"],
     },
     Case {
         name: "edit with an unknown plugin",

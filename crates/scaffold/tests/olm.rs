@@ -134,7 +134,17 @@ fn kustomize_manifests_keeps_user_edits_and_refreshes_descriptors() {
         "    pub pods: Vec<String>,",
         "    pub pods: Vec<String>,\n    /// Ready is true when serving.\n    #[csv()]\n    pub ready: bool,",
     );
-    std::fs::write(dir.join("api/src/v1/guestbook_types.rs"), types).unwrap();
+    // --check: the user's edits are not drift, the new descriptor is; nothing is written.
+    ok(dir, &["generate", "kustomize", "manifests", "--check"]);
+    std::fs::write(dir.join("api/src/v1/guestbook_types.rs"), &types).unwrap();
+    let out = scaffold(dir, &["generate", "kustomize", "manifests", "--check"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--check") && stderr.contains(&format!("update {csv}")),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(dir.join(csv)).unwrap(), edited);
     ok(dir, &["generate", "kustomize", "manifests"]);
     let merged = std::fs::read_to_string(dir.join(csv)).unwrap();
     for kept in [
@@ -253,6 +263,40 @@ fn bundle_files_and_overwrite() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
     assert_eq!(with_stale, files(dir));
+    // --check names what a rerun would change (not createdAt: without SOURCE_DATE_EPOCH the
+    // bundle's own is kept), and writes nothing.
+    let check = |version: &str| {
+        Command::cargo_bin("scaffold")
+            .unwrap()
+            .current_dir(dir)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .args(["generate", "bundle", "--version", version, "--check"])
+            .args(["--channels", "alpha,stable", "--default-channel", "stable"])
+            .output()
+            .unwrap()
+    };
+    let out = check("1.2.4");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--check")
+            && stderr.contains("overwrite bundle/manifests/guestbook.clusterserviceversion.yaml")
+            && stderr.contains("remove bundle/manifests/stale_v1_configmap.yaml"),
+        "{stderr}"
+    );
+    assert_eq!(with_stale, files(dir));
+    std::fs::remove_file(dir.join("bundle/manifests/stale_v1_configmap.yaml")).unwrap();
+    let out = check("1.2.3");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::write(
+        dir.join("bundle/manifests/stale_v1_configmap.yaml"),
+        "kind: ConfigMap\n",
+    )
+    .unwrap();
     // With --overwrite: rewritten, and the stale manifest pruned.
     ok(
         dir,

@@ -250,22 +250,66 @@ fn two_runs_are_byte_identical() {
         );
     }
     assert_eq!(files(&tmp.path().join("a")), files(&tmp.path().join("b")));
-    // A rerun over the same directory needs --force and changes nothing.
+    // A rerun with the same inputs writes nothing and needs no --force.
     let before = files(&tmp.path().join("a"));
     let out = package(&proj, &["-o", "../a/pkg", "--zip"]);
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("would be overwritten") && stderr.contains("--force"),
-        "{stderr}"
-    );
-    let out = package(&proj, &["-o", "../a/pkg", "--zip", "--force"]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(files(&tmp.path().join("a")), before);
+    // --check passes on the same inputs.
+    let out = package(&proj, &["-o", "../a/pkg", "--zip", "--check"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Other inputs: --check names the files that would change and the stale one, and writes
+    // nothing; a rerun refuses them without --force.
+    let stale = tmp.path().join("a/pkg/manifests/gone_crd.yaml");
+    std::fs::write(&stale, "kind: CustomResourceDefinition\n").unwrap();
+    let with_stale = files(&tmp.path().join("a"));
+    let out = package(
+        &proj,
+        &["-o", "../a/pkg", "--zip", "--replaces", "0.0.0", "--check"],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for expected in [
+        "--check",
+        "overwrite lifecycle.yaml",
+        "remove manifests/gone_crd.yaml",
+        "memcached-operator-0.0.1.zip",
+    ] {
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+    assert!(!stderr.contains("metadata.yaml"), "{stderr}");
+    let out = package(&proj, &["-o", "../a/pkg", "--zip", "--replaces", "0.0.0"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("would be overwritten")
+            && stderr.contains("lifecycle.yaml")
+            && stderr.contains("manifests/gone_crd.yaml (stale: would be removed)")
+            && stderr.contains("--force"),
+        "{stderr}"
+    );
+    assert_eq!(files(&tmp.path().join("a")), with_stale);
+    // With --force: rewritten, and the stale file removed.
+    let out = package(
+        &proj,
+        &["-o", "../a/pkg", "--zip", "--replaces", "0.0.0", "--force"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!stale.exists());
+    let lifecycle = std::fs::read_to_string(tmp.path().join("a/pkg/lifecycle.yaml")).unwrap();
+    assert!(lifecycle.contains("replaces: \"0.0.0\""), "{lifecycle}");
 }
 
 #[test]

@@ -65,7 +65,8 @@ pub fn generate_kustomize_manifests(args: KustomizeManifestsArgs) -> anyhow::Res
             .is_some_and(|w| w.defaulting || w.validation || w.conversion)
     });
     let renderer = Renderer::new();
-    let mut plan = Plan::new(&dir, args.common.force);
+    // --check plans as --force would, so every file that would change is in the plan.
+    let mut plan = Plan::new(&dir, args.common.force || args.check);
     let ctx = json!({"package": package, "webhooks": webhooks});
     for template in renderer.templates("manifests") {
         let file = renderer.render(&template, &ctx)?;
@@ -119,6 +120,11 @@ pub fn generate_kustomize_manifests(args: KustomizeManifestsArgs) -> anyhow::Res
     }
     if changed {
         plan.replace_whole(project::FILE, project.to_yaml())?;
+    }
+    if args.check {
+        plan.check()?;
+        println!("scaffold: config/manifests and config/scorecard are up to date");
+        return Ok(());
     }
     let report = plan.execute(args.common.dry_run)?;
     print_report(
@@ -204,6 +210,14 @@ pub fn created_at() -> Result<String, CliError> {
     Ok(rfc3339(secs))
 }
 
+/// The `createdAt` of the CSV an earlier run wrote in `bundle_dir`, when there is one.
+fn built_at(bundle_dir: &Path, package: &str) -> Option<String> {
+    let csv = bundle_dir.join(format!("manifests/{package}.clusterserviceversion.yaml"));
+    let text = std::fs::read_to_string(csv).ok()?;
+    let doc = crate::yaml::documents(&text).ok()?.into_iter().next()?;
+    crate::yaml::str_at(&doc, "metadata.annotations.createdAt").map(str::to_owned)
+}
+
 /// Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ` (civil-from-days, proleptic Gregorian).
 fn rfc3339(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
@@ -230,22 +244,29 @@ pub fn generate_bundle(args: BundleArgs) -> anyhow::Result<()> {
     check_version("--version", &args.version)?;
     let channels = check_channels(&args.channels, args.default_channel.as_ref())?;
     check_output_dir(&args.output_dir)?;
-    let created_at = created_at()?;
+    let output_dir = args.output_dir.trim_end_matches('/').to_owned();
     let dir = work_dir(&args.common)?;
     let project = Project::load(&dir)?;
     let package = package_of(&project, args.package.as_ref())?;
+    // A check compares content: the time the bundle was built is not content, unless pinned.
+    let created_at = match std::env::var_os("SOURCE_DATE_EPOCH") {
+        None if args.check => {
+            built_at(&dir.join(&output_dir), &package).map_or_else(created_at, Ok)?
+        }
+        _ => created_at()?,
+    };
     let opts = bundle::BundleOptions {
         version: args.version.clone(),
         channels,
         default_channel: args.default_channel.clone(),
         package,
-        output_dir: args.output_dir.trim_end_matches('/').to_owned(),
+        output_dir,
         created_at,
     };
     let built = bundle::build(&dir, &opts)?;
     // The bundle is generated output: files that would change are refused without
     // --overwrite (or --force); with it, stale manifests of an earlier run are removed too.
-    let overwrite = args.overwrite || args.common.force;
+    let overwrite = args.overwrite || args.common.force || args.check;
     let mut plan = Plan::new(&dir, overwrite);
     for (path, contents) in &built.files {
         plan.generated(path, contents.clone())?;
@@ -268,6 +289,15 @@ pub fn generate_bundle(args: BundleArgs) -> anyhow::Result<()> {
         for rel in stale {
             plan.remove_or_refuse(&rel);
         }
+    }
+    if args.check {
+        plan.check()?;
+        println!(
+            "scaffold: bundle {}/ is up to date ({})",
+            opts.output_dir,
+            built.csv["metadata"]["name"].as_str().unwrap_or_default()
+        );
+        return Ok(());
     }
     let report = plan.execute(args.common.dry_run)?;
     print_report(
