@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod common;
+
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/operator-sdk/memcached-operator")
 }
@@ -234,22 +236,30 @@ fn manifest_names(dir: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-/// Runs `generate kustomize manifests` and `generate bundle --version 0.0.1` in `project` and
-/// compares the results with operator-sdk's.
-fn check_against_fixture(project: &Path) {
-    scaffold(project, &["generate", "kustomize", "manifests"]);
-    scaffold(project, &["generate", "bundle", "--version", "0.0.1"]);
+/// Compares the OLM files of `project` (config/manifests, config/scorecard, bundle/,
+/// bundle.Dockerfile) with operator-sdk's, ignoring the `extra` paths (file name, JSON pointer,
+/// why; an empty pointer: a bundle manifest the project does not have) on top of the ones every
+/// Kubeforge project has, after `normalise` has rewritten both sides of each file.
+fn check_against_fixture(
+    project: &Path,
+    extra: &[(&str, &str, &str)],
+    normalise: fn(&str, &mut Value),
+) {
     let f = fixture();
     let mut failures = Vec::new();
 
     // config/: the base CSV (semantically), the scorecard files and the kustomization (as text).
     let base = "config/manifests/bases/memcached-operator.clusterserviceversion.yaml";
-    diff(
-        &yaml(&project.join(base)),
-        &yaml(&f.join(base)),
-        base,
-        &mut failures,
-    );
+    let (mut a, mut b) = (yaml(&project.join(base)), yaml(&f.join(base)));
+    normalise(base, &mut a);
+    normalise(base, &mut b);
+    for (file, pointer, _why) in extra {
+        if *file == base {
+            remove(&mut a, pointer);
+            remove(&mut b, pointer);
+        }
+    }
+    diff(&a, &b, base, &mut failures);
     for text_file in [
         "config/scorecard/bases/config.yaml",
         "config/scorecard/kustomization.yaml",
@@ -283,7 +293,14 @@ fn check_against_fixture(project: &Path) {
     // bundle/manifests: the same files; the CSV and each manifest equal up to the listed paths.
     let ours_dir = project.join("bundle/manifests");
     let theirs_dir = f.join("bundle/manifests");
-    let (ours, theirs) = (manifest_names(&ours_dir), manifest_names(&theirs_dir));
+    let (ours, mut theirs) = (manifest_names(&ours_dir), manifest_names(&theirs_dir));
+    for (file, _, _why) in extra.iter().filter(|(_, pointer, _)| pointer.is_empty()) {
+        if !theirs.remove(*file) || ours.contains(*file) {
+            failures.push(format!(
+                "{file} is listed as absent from ours, but it is not, or not in operator-sdk's"
+            ));
+        }
+    }
     if ours != theirs {
         failures.push(format!(
             "bundle/manifests file set differs: only ours {:?}, only operator-sdk's {:?}",
@@ -294,14 +311,16 @@ fn check_against_fixture(project: &Path) {
     for name in ours.intersection(&theirs) {
         let mut a = yaml(&ours_dir.join(name));
         let mut b = yaml(&theirs_dir.join(name));
+        normalise(name, &mut a);
+        normalise(name, &mut b);
         if name.ends_with(".clusterserviceversion.yaml") {
             for (pointer, _why) in LEGITIMATE {
                 remove(&mut a, pointer);
                 remove(&mut b, pointer);
             }
         }
-        for (file, pointer, _why) in LEGITIMATE_MANIFESTS {
-            if *file == "*" || file == name {
+        for (file, pointer, _why) in LEGITIMATE_MANIFESTS.iter().chain(extra) {
+            if *file == "*" || *file == name {
                 remove(&mut a, pointer);
                 remove(&mut b, pointer);
             }
@@ -318,6 +337,105 @@ fn check_against_fixture(project: &Path) {
 #[test]
 fn memcached_bundle_matches_operator_sdk() {
     let tmp = tempfile::tempdir().unwrap();
-    memcached_project(tmp.path());
-    check_against_fixture(tmp.path());
+    let project = tmp.path();
+    memcached_project(project);
+    scaffold(project, &["generate", "kustomize", "manifests"]);
+    scaffold(project, &["generate", "bundle", "--version", "0.0.1"]);
+    check_against_fixture(project, &[], |_, _| {});
+}
+
+const EXAMPLE_BASE_CSV: &str =
+    "config/manifests/bases/memcached-operator.clusterserviceversion.yaml";
+const EXAMPLE_CSV: &str = "memcached-operator.clusterserviceversion.yaml";
+const EXAMPLE_CRD: &str = "cache.example.com_memcacheds.yaml";
+
+/// What examples/memcached-operator adds to the sample's API and fills in by hand, by file and
+/// JSON pointer, with the reason.
+const EXAMPLE_DIFFERENCES: &[(&str, &str, &str)] = &[
+    (
+        "memcached-operator-controller-manager-metrics-monitor_monitoring.coreos.com_v1_servicemonitor.yaml",
+        "",
+        "the example leaves Prometheus off in config/default, as scaffolded (the sample turns it on)",
+    ),
+    (
+        EXAMPLE_CSV,
+        "/metadata/annotations/createdAt",
+        "the example's bundle was built on another day",
+    ),
+    (
+        EXAMPLE_CRD,
+        "/metadata/annotations",
+        "made by Kubeforge's derive (kubeforge.io/version), not by controller-gen",
+    ),
+    (
+        EXAMPLE_CRD,
+        "/spec/versions/0/schema",
+        "the example's API: scaffold's deploy-image types (size 0-10 default 1, containerPort 1-65535, \
+         doc comments that start with the JSON name as kube-api-linter wants, conditions as a list-map) \
+         and the hand-written status fields nodes, replicas, readyReplicas, selector",
+    ),
+    (
+        EXAMPLE_CRD,
+        "/spec/versions/0/additionalPrinterColumns",
+        "the example's printer columns (Size, Ready, Age)",
+    ),
+    (
+        EXAMPLE_CRD,
+        "/spec/versions/0/subresources/scale",
+        "the example's scale subresource",
+    ),
+];
+
+/// Spec fields of the CSV the example fills in by hand, in the base CSV and so in the bundle.
+const EXAMPLE_FILLED_IN: &[&str] = &[
+    "description",
+    "icon",
+    "keywords",
+    "links",
+    "maintainers",
+    "provider",
+];
+
+/// Both sides of each CSV, without what the example legitimately changes: the fields it fills
+/// in, the owned CRD's descriptors (their text is the example's doc comments, and it adds
+/// podCount and the nodes status), and the Events rule (kube-rs's recorder writes
+/// events.k8s.io/v1 Events, controller-runtime's core v1 Events).
+fn example_normalise(file: &str, value: &mut Value) {
+    if file != EXAMPLE_CSV && file != EXAMPLE_BASE_CSV {
+        return;
+    }
+    for field in EXAMPLE_FILLED_IN {
+        remove(value, &format!("/spec/{field}"));
+    }
+    for descriptors in ["specDescriptors", "statusDescriptors"] {
+        remove(
+            value,
+            &format!("/spec/customresourcedefinitions/owned/0/{descriptors}"),
+        );
+    }
+    if let Some(Value::Array(rules)) =
+        value.pointer_mut("/spec/install/spec/clusterPermissions/0/rules")
+    {
+        rules.retain(|rule| rule["resources"] != serde_json::json!(["events"]));
+    }
+}
+
+/// The bundle examples/memcached-operator ships (kept current by the examples test's `--check`)
+/// is operator-sdk's, up to the example's additions to the API and its filled-in CSV.
+#[test]
+fn memcached_example_bundle_matches_operator_sdk() {
+    let example = common::repo_root().join("examples/memcached-operator");
+    check_against_fixture(&example, EXAMPLE_DIFFERENCES, example_normalise);
+    // What the normalisation hides is still there, so the lists above stay honest.
+    let csv = yaml(&example.join("bundle/manifests").join(EXAMPLE_CSV));
+    let owned = &csv["spec"]["customresourcedefinitions"]["owned"][0];
+    assert_eq!(owned["specDescriptors"].as_array().map(Vec::len), Some(2));
+    assert_eq!(owned["statusDescriptors"].as_array().map(Vec::len), Some(2));
+    assert!(
+        csv["spec"]["install"]["spec"]["clusterPermissions"][0]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["apiGroups"] == serde_json::json!(["events.k8s.io"]))
+    );
 }

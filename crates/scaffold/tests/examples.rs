@@ -25,6 +25,7 @@ const HAND_EDITED: &[(&str, &[&str])] = &[
         &[
             "README.md",
             "api/src/v1alpha1/memcached_types.rs",
+            "config/manifests/bases/memcached-operator.clusterserviceversion.yaml",
             "src/controller/memcached_controller.rs",
         ],
     ),
@@ -82,7 +83,8 @@ fn scaffold(dir: &Path, args: &[String]) {
 
 /// The scaffold commands that made a project, replayed from its PROJECT (kubebuilder's
 /// `alpha generate`): init, every API (deploy-image options included), every controller of a
-/// kind the project does not own, then the webhooks (conversions need all versions first).
+/// kind the project does not own, the webhooks (conversions need all versions first), then the
+/// OLM kustomize bases when the project has them.
 fn commands(project: &Value, out: &Path) -> Vec<Vec<String>> {
     let s = |v: &Value| v.as_str().unwrap_or_default().to_owned();
     let o = out.display().to_string();
@@ -156,6 +158,15 @@ fn commands(project: &Value, out: &Path) -> Vec<Vec<String>> {
         }
         cmds.push(cmd);
     }
+    if project["plugins"]["manifests.sdk.operatorframework.io/v2"].is_object() {
+        cmds.push(vec![
+            "generate".into(),
+            "kustomize".into(),
+            "manifests".into(),
+            "-o".into(),
+            o.clone(),
+        ]);
+    }
     cmds
 }
 
@@ -222,6 +233,43 @@ fn examples_are_scaffold_output_plus_the_listed_hand_edits() {
         .flat_map(|(name, edited)| check_rescaffold(name, edited))
         .collect();
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The packages examples ship, and the commands that make them (as their READMEs show). Each
+/// is run with `--check`: the committed files must be what these commands generate now.
+const PACKAGED: &[(&str, &[&[&str]])] = &[(
+    "memcached-operator",
+    &[
+        &["generate", "kustomize", "manifests"],
+        &["generate", "bundle", "--version", "0.0.1"],
+        &["bundle", "validate", "bundle"],
+        &["package", "osc", "-o", "osc"],
+    ],
+)];
+
+#[test]
+fn example_packages_are_what_scaffold_generates() {
+    for (name, commands) in PACKAGED {
+        let dir = repo_root().join("examples").join(name);
+        for args in *commands {
+            let mut args: Vec<&str> = args.to_vec();
+            if args[0] != "bundle" {
+                args.push("--check");
+            }
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_scaffold"))
+                .current_dir(&dir)
+                .args(&args)
+                .env_remove("SOURCE_DATE_EPOCH")
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "examples/{name}: `scaffold {}` failed (regenerate with the same command without --check):\n{}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
 }
 
 #[test]
