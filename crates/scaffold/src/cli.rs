@@ -317,6 +317,10 @@ pub struct BundleArgs {
     /// Directory of the bundle, relative to the project.
     #[arg(long, default_value = "bundle")]
     pub output_dir: String,
+    /// Comma-separated service accounts, besides the manager's, whose bound roles go into the
+    /// CSV's permissions (names as rendered, with the kustomize namePrefix).
+    #[arg(long, value_delimiter = ',')]
+    pub extra_service_accounts: Vec<String>,
     /// Overwrite (and prune) bundle files of an earlier run.
     #[arg(long)]
     pub overwrite: bool,

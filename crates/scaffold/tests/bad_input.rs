@@ -1174,6 +1174,22 @@ const CASES: &[Case] = &[
 const OLM_CASES: &[(Case, bool)] = &[
     (
         Case {
+            name: "bundle extra service account that is not a DNS-1123 name",
+            setup: Setup::Project,
+            args: &[
+                "generate",
+                "bundle",
+                "--version",
+                "0.0.1",
+                "--extra-service-accounts",
+                "worker,Worker_1",
+            ],
+            expect: &["--extra-service-accounts", "Worker_1", "DNS-1123"],
+        },
+        false,
+    ),
+    (
+        Case {
             name: "bundle version with a leading v",
             setup: Setup::Project,
             args: &["generate", "bundle", "--version", "v0.0.1"],

@@ -93,6 +93,16 @@ fn guestbook(dir: &Path) {
     std::fs::write(dir.join("api/src/v1/guestbook_types.rs"), TYPES).unwrap();
 }
 
+/// What `cargo xtask generate crds` would write for the guestbook (the tests do not build it).
+fn guestbook_crd(dir: &Path) {
+    std::fs::create_dir_all(dir.join("config/crd/bases")).unwrap();
+    std::fs::write(
+        dir.join("config/crd/bases/webapp.my.domain_guestbooks.yaml"),
+        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: guestbooks.webapp.my.domain\nspec:\n  group: webapp.my.domain\n  names:\n    kind: Guestbook\n    listKind: GuestbookList\n    plural: guestbooks\n    singular: guestbook\n  scope: Namespaced\n  versions:\n  - name: v1\n    schema:\n      openAPIV3Schema:\n        type: object\n        x-kubernetes-preserve-unknown-fields: true\n    served: true\n    storage: true\n",
+    )
+    .unwrap();
+}
+
 #[test]
 fn kustomize_manifests_files() {
     let tmp = tempfile::tempdir().unwrap();
@@ -201,13 +211,7 @@ fn bundle_files_and_overwrite() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     guestbook(dir);
-    // What `cargo xtask generate crds` would write.
-    std::fs::create_dir_all(dir.join("config/crd/bases")).unwrap();
-    std::fs::write(
-        dir.join("config/crd/bases/webapp.my.domain_guestbooks.yaml"),
-        "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: guestbooks.webapp.my.domain\nspec:\n  group: webapp.my.domain\n  names:\n    kind: Guestbook\n    listKind: GuestbookList\n    plural: guestbooks\n    singular: guestbook\n  scope: Namespaced\n  versions:\n  - name: v1\n    schema:\n      openAPIV3Schema:\n        type: object\n        x-kubernetes-preserve-unknown-fields: true\n    served: true\n    storage: true\n",
-    )
-    .unwrap();
+    guestbook_crd(dir);
     ok(dir, &["generate", "kustomize", "manifests"]);
     let before = files(dir);
     ok(
@@ -322,4 +326,104 @@ fn bundle_files_and_overwrite() {
     );
     assert!(out.status.success());
     assert_eq!(now, files(dir));
+}
+
+/// A second service account of the operator (operator-sdk's multi-SA guide): its bound role
+/// goes into the CSV's permissions with `--extra-service-accounts`, and OLM creates it, so its
+/// ServiceAccount, Role and RoleBinding are not bundle manifests; without the flag they are.
+#[test]
+fn bundle_extra_service_accounts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    guestbook(dir);
+    guestbook_crd(dir);
+    std::fs::write(
+        dir.join("config/rbac/worker.yaml"),
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: worker\n  namespace: system\n---\n\
+         apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: worker-role\n  namespace: system\n\
+         rules:\n- apiGroups: [\"\"]\n  resources: [configmaps]\n  verbs: [get, list]\n---\n\
+         apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: worker-rolebinding\n  namespace: system\n\
+         roleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: worker-role\n\
+         subjects:\n- kind: ServiceAccount\n  name: worker\n  namespace: system\n",
+    )
+    .unwrap();
+    let kustomization = dir.join("config/rbac/kustomization.yaml");
+    let text = std::fs::read_to_string(&kustomization).unwrap();
+    std::fs::write(
+        &kustomization,
+        text.replace("- role.yaml\n", "- role.yaml\n- worker.yaml\n"),
+    )
+    .unwrap();
+    ok(dir, &["generate", "kustomize", "manifests"]);
+
+    ok(dir, &["generate", "bundle", "--version", "0.0.1"]);
+    let names: Vec<String> = files(dir)
+        .into_keys()
+        .filter(|p| p.starts_with("bundle/manifests/guestbook-worker"))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "bundle/manifests/guestbook-worker-role_rbac.authorization.k8s.io_v1_role.yaml",
+            "bundle/manifests/guestbook-worker-rolebinding_rbac.authorization.k8s.io_v1_rolebinding.yaml",
+            "bundle/manifests/guestbook-worker_v1_serviceaccount.yaml",
+        ]
+    );
+
+    let out = scaffold(
+        dir,
+        &[
+            "generate",
+            "bundle",
+            "--version",
+            "0.0.1",
+            "--extra-service-accounts",
+            "worker",
+        ],
+    );
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--extra-service-accounts \"worker\"") && stderr.contains("namePrefix"),
+        "{stderr}"
+    );
+
+    ok(
+        dir,
+        &[
+            "generate",
+            "bundle",
+            "--version",
+            "0.0.1",
+            "--extra-service-accounts",
+            "guestbook-worker",
+            "--overwrite",
+        ],
+    );
+    let after = files(dir);
+    assert!(
+        !after
+            .keys()
+            .any(|p| p.starts_with("bundle/manifests/guestbook-worker"))
+    );
+    let csv: serde_json::Value =
+        serde_saphyr::from_str(&after["bundle/manifests/guestbook.clusterserviceversion.yaml"])
+            .unwrap();
+    let worker: Vec<&serde_json::Value> = csv["spec"]["install"]["spec"]["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["serviceAccountName"] == "guestbook-worker")
+        .collect();
+    assert_eq!(worker.len(), 1, "{csv:#}");
+    assert_eq!(
+        worker[0]["rules"],
+        serde_json::json!([{"apiGroups": [""], "resources": ["configmaps"], "verbs": ["get", "list"]}])
+    );
+    let out = scaffold(dir, &["bundle", "validate", "bundle"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -378,6 +378,16 @@ fn check_install(csv: &Manifest, out: &mut Vec<Finding>) -> BTreeSet<String> {
             }
         }
     }
+    // Permissions may name service accounts of the operator's operands (operator-sdk's
+    // --extra-service-accounts; OLM creates them), but when none names a deployment's account the
+    // operator itself gets no rights: a renamed account.
+    let grants_a_deployment = ["clusterPermissions", "permissions"].iter().any(|key| {
+        at(v, &format!("spec.install.spec.{key}"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .any(|p| str_at(p, "serviceAccountName").is_some_and(|sa| accounts.contains(sa)))
+    });
     for key in ["clusterPermissions", "permissions"] {
         let path = format!("spec.install.spec.{key}");
         let Some(list) = at(v, &path) else { continue };
@@ -389,7 +399,7 @@ fn check_install(csv: &Manifest, out: &mut Vec<Finding>) -> BTreeSet<String> {
             let sa = str_at(p, "serviceAccountName").unwrap_or_default();
             if sa.is_empty() {
                 error(format!("{path}[{i}].serviceAccountName"), "missing".into());
-            } else if deployments.is_some() && !accounts.contains(sa) {
+            } else if deployments.is_some() && !grants_a_deployment {
                 error(
                     format!("{path}[{i}].serviceAccountName"),
                     format!(

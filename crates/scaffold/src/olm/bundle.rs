@@ -25,6 +25,9 @@ pub struct BundleOptions {
     pub output_dir: String,
     /// `createdAt` annotation, RFC 3339 UTC.
     pub created_at: String,
+    /// Service accounts besides the Deployments' whose bound roles go into the CSV
+    /// (operator-sdk's `--extra-service-accounts`), as rendered (name prefix included).
+    pub extra_service_accounts: Vec<String>,
 }
 
 /// A bundle in memory: the final CSV, and every file with its path relative to the project
@@ -113,12 +116,15 @@ pub fn assemble(objects: Vec<Value>, opts: &BundleOptions) -> Result<Bundle, Olm
         })
         .collect();
     let deployments: Vec<&Value> = objects.iter().filter(|o| kind(o) == "Deployment").collect();
+    // OLM creates every service account the CSV's permissions name, so their ServiceAccount
+    // objects stay out of the bundle.
     let service_accounts: BTreeSet<String> = deployments
         .iter()
         .map(|d| match s(d, "/spec/template/spec/serviceAccountName") {
             "" => "default".to_owned(),
             sa => sa.to_owned(),
         })
+        .chain(opts.extra_service_accounts.iter().cloned())
         .collect();
 
     let by_name = |k: &str, name: &str| {
@@ -166,6 +172,13 @@ pub fn assemble(objects: Vec<Value>, opts: &BundleOptions) -> Result<Bundle, Olm
         }
         consumed.insert(key(binding));
         consumed.insert(key(role));
+    }
+    for extra in &opts.extra_service_accounts {
+        if !cluster_perms.contains_key(extra) && !perms.contains_key(extra) {
+            return Err(OlmError::Input(format!(
+                "--extra-service-accounts {extra:?}: no RoleBinding or ClusterRoleBinding in config/manifests binds it to a role; give the name as rendered (with the kustomize namePrefix, e.g. <project>-{extra})"
+            )));
+        }
     }
 
     let mut csv = base;

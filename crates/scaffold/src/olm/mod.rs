@@ -244,6 +244,9 @@ pub fn generate_bundle(args: BundleArgs) -> anyhow::Result<()> {
     check_version("--version", &args.version)?;
     let channels = check_channels(&args.channels, args.default_channel.as_ref())?;
     check_output_dir(&args.output_dir)?;
+    for sa in &args.extra_service_accounts {
+        names::dns1123_subdomain("--extra-service-accounts", sa)?;
+    }
     let output_dir = args.output_dir.trim_end_matches('/').to_owned();
     let dir = work_dir(&args.common)?;
     let project = Project::load(&dir)?;
@@ -262,6 +265,7 @@ pub fn generate_bundle(args: BundleArgs) -> anyhow::Result<()> {
         package,
         output_dir,
         created_at,
+        extra_service_accounts: args.extra_service_accounts.clone(),
     };
     let built = bundle::build(&dir, &opts)?;
     // The bundle is generated output: files that would change are refused without
