@@ -12,7 +12,8 @@
 //!
 //! A field is a spec descriptor when reached from the spec struct, a status descriptor when
 //! reached from the status struct (`#[kube(status = "..")]`); its path is its JSON path (serde
-//! `rename`/`rename_all` honoured, nested structs joined with dots).
+//! `rename`/`rename_all` honoured, nested structs joined with dots, the items of a `Vec` field as
+//! `field[0].item_field`, as operator-sdk writes them).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -273,33 +274,47 @@ impl Walker<'_> {
                     x_descriptors: info.x_descriptors,
                 });
             }
-            if let Some(inner) = struct_name(&field.ty)
+            if let Some((inner, list)) = struct_name(&field.ty)
                 && let Some(s) = self.find(&inner, &source.dir)
             {
-                self.fields(s, &path, out, depth + 1)?;
+                // operator-sdk's array-field group: fields of list items are `list[0].field`.
+                let prefix = if list && !flatten {
+                    format!("{path}[0]")
+                } else {
+                    path
+                };
+                self.fields(s, &prefix, out, depth + 1)?;
             }
         }
         Ok(())
     }
 }
 
-/// The struct a field's type names, through `Option<_>` and `Box<_>`; lists and maps are not
-/// followed (operator-sdk's paths do not index into them either).
-fn struct_name(ty: &syn::Type) -> Option<String> {
+/// The struct a field's type names, through `Option<_>` and `Box<_>`, and whether it is the
+/// item type of a list (`Vec<_>`). Maps are not followed: operator-sdk joins a map value's fields
+/// to the map's path as if they were keys, a path OLM's UI cannot resolve.
+fn struct_name(ty: &syn::Type) -> Option<(String, bool)> {
     let syn::Type::Path(tp) = ty else {
         return None;
     };
     let last = tp.path.segments.last()?;
     let name = last.ident.to_string();
-    if name == "Option" || name == "Box" {
-        if let syn::PathArguments::AngleBracketed(args) = &last.arguments
-            && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
-        {
-            return struct_name(inner);
-        }
-        return None;
+    let inner = || match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) => match args.args.first() {
+            Some(syn::GenericArgument::Type(inner)) => Some(inner),
+            _ => None,
+        },
+        _ => None,
+    };
+    match name.as_str() {
+        "Option" | "Box" => struct_name(inner()?),
+        "Vec" => match struct_name(inner()?)? {
+            // A list of lists has no single item path.
+            (_, true) => None,
+            (item, false) => Some((item, true)),
+        },
+        _ => Some((name, false)),
     }
-    Some(name)
 }
 
 fn lit_str(expr: &Expr) -> Option<String> {
@@ -619,6 +634,56 @@ mod tests {
         assert_eq!(info.x_descriptors, ["urn:a", "urn:b"]);
         assert_eq!(info.resources.len(), 2);
         assert_eq!(info.resources[1].name, "svc");
+    }
+
+    #[test]
+    fn list_items_are_indexed_like_operator_sdk() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("api/src/v1");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::write(
+            src.join("app_types.rs"),
+            r#"
+#[derive(CustomResource)]
+#[kube(group = "x.io", version = "v1", kind = "App", status = "AppStatus")]
+#[serde(rename_all = "camelCase")]
+pub struct AppSpec {
+    /// The containers.
+    #[csv(display_name = "Containers")]
+    pub containers: Vec<Container>,
+    pub sidecar: Option<Box<Container>>,
+    pub groups: Vec<Vec<Container>>,
+    pub by_name: std::collections::BTreeMap<String, Container>,
+}
+#[serde(rename_all = "camelCase")]
+pub struct Container {
+    /// Its image.
+    #[csv(x_descriptors = ["urn:alm:descriptor:com.tectonic.ui:text"])]
+    pub image_name: String,
+}
+pub struct AppStatus {
+    #[csv()]
+    pub nodes: Option<Vec<String>>,
+}
+"#,
+        )
+        .unwrap();
+        let kinds = discover(dir.path()).unwrap();
+        let spec: Vec<&str> = kinds[0]
+            .spec_descriptors
+            .iter()
+            .map(|d| d.path.as_str())
+            .collect();
+        assert_eq!(
+            spec,
+            ["containers", "containers[0].imageName", "sidecar.imageName"]
+        );
+        let status: Vec<&str> = kinds[0]
+            .status_descriptors
+            .iter()
+            .map(|d| d.path.as_str())
+            .collect();
+        assert_eq!(status, ["nodes"]);
     }
 
     #[test]
