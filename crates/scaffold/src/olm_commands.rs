@@ -53,25 +53,6 @@ fn default_name(project_name: &str) -> String {
     }
 }
 
-/// Every file under `root/sub` (none when it does not exist), as `/`-separated paths relative
-/// to `root`.
-fn files_under(root: &Path, sub: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.join(sub)];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Ok(rel) = path.strip_prefix(root) {
-                out.push(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 /// Where `--zip` puts the archive: beside the package directory.
 fn zip_path(output: &Path, file: &str) -> PathBuf {
     match output.file_name() {
@@ -208,7 +189,7 @@ pub fn package_osc(args: PackageOscArgs) -> anyhow::Result<()> {
     // anything else beside them is not the package's to delete.
     for rel in ["manifests", "raw"]
         .into_iter()
-        .flat_map(|sub| files_under(&args.output, sub))
+        .flat_map(|sub| crate::plan::files_under(&args.output, sub))
     {
         if !files.contains_key(&rel) {
             plan.remove_or_refuse(&rel);
@@ -218,36 +199,22 @@ pub fn package_osc(args: PackageOscArgs) -> anyhow::Result<()> {
         .as_ref()
         .filter(|(path, bytes)| std::fs::read(path).ok().as_ref() != Some(bytes));
     if args.check {
-        let outdated = plan.check();
-        return match (outdated, zip_changes) {
-            (Ok(()), None) => {
-                println!(
-                    "scaffold: OSC package {name} {version} in {} is up to date",
-                    args.output.display()
-                );
-                Ok(())
-            }
-            (Ok(()), Some((path, _))) => {
-                Err(CliError::OutOfDate(vec![format!("write {}", path.display())]).into())
-            }
-            (Err(CliError::OutOfDate(mut changes)), zip) => {
-                changes.extend(zip.map(|(path, _)| format!("write {}", path.display())));
-                Err(CliError::OutOfDate(changes).into())
-            }
-            (Err(e), _) => Err(e.into()),
-        };
+        let mut changes = plan.changes();
+        changes.extend(zip_changes.map(|(path, _)| format!("write {}", path.display())));
+        if !changes.is_empty() {
+            return Err(CliError::OutOfDate(changes).into());
+        }
+        println!(
+            "scaffold: OSC package {name} {version} in {} is up to date",
+            args.output.display()
+        );
+        return Ok(());
     }
-    // The zip is written after the plan, so its refusal must come first, naming every file.
     if let Some((path, _)) = zip_changes
         && path.exists()
         && !args.force
     {
-        let mut refused = match plan.execute(true) {
-            Err(CliError::WouldOverwrite(files)) => files,
-            _ => Vec::new(),
-        };
-        refused.push(path.display().to_string());
-        return Err(CliError::WouldOverwrite(refused).into());
+        plan.refuse(path.display().to_string());
     }
     let report = plan.execute(args.dry_run)?;
     let mut written = report.written;

@@ -235,9 +235,14 @@ impl Plan {
         }
     }
 
-    /// `--check`: writes nothing, and fails naming every file the plan would write, overwrite or
-    /// remove, so CI catches output that was not regenerated.
-    pub fn check(self) -> Result<(), CliError> {
+    /// Refuses a file outside the plan's root that the command would overwrite (the OSC zip),
+    /// so `execute` names it with the plan's own refusals.
+    pub fn refuse(&mut self, name: String) {
+        self.refused.push(name);
+    }
+
+    /// Every file the plan would write, overwrite or remove, as `verb path`, sorted by path.
+    pub fn changes(&self) -> Vec<String> {
         let mut changes: Vec<(&str, &str)> = self
             .refused
             .iter()
@@ -248,16 +253,22 @@ impl Plan {
                     .map(|(rel, (_, change))| (rel.as_str(), change.verb())),
             )
             .collect();
-        if changes.is_empty() {
-            return Ok(());
-        }
         changes.sort();
-        Err(CliError::OutOfDate(
-            changes
-                .into_iter()
-                .map(|(rel, verb)| format!("{verb} {rel}"))
-                .collect(),
-        ))
+        changes
+            .into_iter()
+            .map(|(rel, verb)| format!("{verb} {rel}"))
+            .collect()
+    }
+
+    /// `--check`: writes nothing, and fails naming every file the plan would write, overwrite or
+    /// remove, so CI catches output that was not regenerated.
+    pub fn check(self) -> Result<(), CliError> {
+        let changes = self.changes();
+        if changes.is_empty() {
+            Ok(())
+        } else {
+            Err(CliError::OutOfDate(changes))
+        }
     }
 
     /// Writes everything, or nothing when a file would be overwritten without `--force`.
@@ -280,6 +291,28 @@ impl Plan {
         }
         Ok(Report { written })
     }
+}
+
+/// Every regular file under `dir/sub`, as `/`-separated paths relative to `dir`, sorted; none
+/// when `dir/sub` is missing.
+pub fn files_under(dir: &Path, sub: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![sub.to_owned()];
+    while let Some(rel) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(dir.join(&rel)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let child = format!("{rel}/{}", entry.file_name().to_string_lossy());
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => stack.push(child),
+                Ok(t) if t.is_file() => out.push(child),
+                _ => {}
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), CliError> {

@@ -162,7 +162,7 @@ pub fn load(dir: &Path) -> (Bundle, Vec<Finding>) {
     }
     // The scorecard config is not checked by OLM, but a file there that does not parse would
     // only fail later, at `operator-sdk scorecard`.
-    for rel in all_files(dir, "tests") {
+    for rel in crate::plan::files_under(dir, "tests") {
         if rel.ends_with(".yaml") || rel.ends_with(".yml") {
             let file = shown(dir, &rel);
             match std::fs::read_to_string(dir.join(&rel)) {
@@ -214,26 +214,4 @@ fn sorted_files(dir: &Path) -> std::io::Result<Vec<String>> {
     }
     names.sort();
     Ok(names)
-}
-
-/// Every regular file under `dir/sub`, as `/`-separated paths relative to `dir`, sorted; none
-/// when `dir/sub` is missing.
-pub fn all_files(dir: &Path, sub: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![sub.to_owned()];
-    while let Some(rel) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(dir.join(&rel)) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let child = format!("{rel}/{}", entry.file_name().to_string_lossy());
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => stack.push(child),
-                Ok(t) if t.is_file() => out.push(child),
-                _ => {}
-            }
-        }
-    }
-    out.sort();
-    out
 }

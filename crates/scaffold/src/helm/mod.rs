@@ -160,28 +160,11 @@ fn stale_templates(
     chart: &Path,
     generated: &std::collections::BTreeMap<String, String>,
 ) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![chart.join("templates")];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-                continue;
-            }
-            let Ok(rel) = p.strip_prefix(chart) else {
-                continue;
-            };
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            let ours = std::fs::read_to_string(&p).is_ok_and(|t| t.starts_with(templates::HEADER));
-            if ours && !generated.contains_key(&rel) {
-                out.push(rel);
-            }
-        }
-    }
-    out.sort();
-    out
+    crate::plan::files_under(chart, "templates")
+        .into_iter()
+        .filter(|rel| !generated.contains_key(rel))
+        .filter(|rel| {
+            std::fs::read_to_string(chart.join(rel)).is_ok_and(|t| t.starts_with(templates::HEADER))
+        })
+        .collect()
 }

@@ -86,7 +86,7 @@ pub fn build(bundle: &Bundle, settings: &Settings) -> Result<Files, OscError> {
         files.insert(csd_file.clone(), write_yaml(&csd_file, &csd(csv, crd))?);
     }
     for sub in [bundle::MANIFESTS, "metadata", "tests"] {
-        for rel in bundle::all_files(&bundle.dir, sub) {
+        for rel in crate::plan::files_under(&bundle.dir, sub) {
             for part in rel.split('/') {
                 rules::file_name(&bundle::shown(&bundle.dir, &rel), part)?;
             }
