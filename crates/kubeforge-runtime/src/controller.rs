@@ -3,7 +3,7 @@
 use std::fmt::Debug;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use kube::api::ListParams;
@@ -14,6 +14,9 @@ use serde::de::DeserializeOwned;
 
 use crate::metrics::Outcome;
 use crate::{Backoff, Context, Error, Result};
+
+/// How often a controller's watch is asked whether it has synced.
+const SYNC_POLL: Duration = Duration::from_millis(200);
 
 /// A `Controller` for the objects of `api`, after checking that the API server serves their
 /// kind, so that a missing CRD fails the manager at startup with the fix instead of an endless
@@ -55,8 +58,15 @@ where
     // Dropping the guard marks the controller synced: when its store is ready, or when the
     // task is aborted because the controller stopped first.
     let synced = tokio::spawn(async move {
-        if store.wait_until_ready().await.is_ok() {
-            tracing::debug!(controller = name, "watch synced");
+        // kube-runtime's store wakes only the last of several waiters (the controller's own
+        // runner waits too), so ask again until it answers.
+        loop {
+            let ready = tokio::time::timeout(SYNC_POLL, store.wait_until_ready()).await;
+            match ready {
+                Ok(Ok(())) => break tracing::debug!(controller = name, "watch synced"),
+                Ok(Err(_)) => break,
+                Err(_) => continue,
+            }
         }
         drop(syncing);
     });

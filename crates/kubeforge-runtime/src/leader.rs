@@ -1,6 +1,8 @@
 //! Lease-based leader election (`--leader-elect`), so that only one replica of the manager
 //! runs its controllers at a time; built on kube-lease-manager.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use kube::Client;
 use kube_lease_manager::{LeaseManager, LeaseManagerBuilder, LeaseManagerError};
 use tokio::sync::watch;
@@ -30,10 +32,16 @@ pub(crate) struct Leadership {
 /// This replica's identity in the lease: the pod name (`POD_NAME`, else `HOSTNAME`) and the
 /// process id, unique also for two managers on one machine.
 fn identity() -> String {
+    // Two managers in one process (a test) are two candidates.
+    static MANAGERS: AtomicU32 = AtomicU32::new(0);
     let host = std::env::var("POD_NAME")
         .or_else(|_| std::env::var("HOSTNAME"))
         .unwrap_or_else(|_| "manager".to_owned());
-    format!("{host}_{}", std::process::id())
+    let pid = std::process::id();
+    match MANAGERS.fetch_add(1, Ordering::Relaxed) {
+        0 => format!("{host}_{pid}"),
+        n => format!("{host}_{pid}_{n}"),
+    }
 }
 
 fn error(lease: &Lease, e: LeaseManagerError) -> ManagerError {

@@ -198,8 +198,11 @@ impl<S: Send + Sync + 'static> Manager<S> {
             let acquired = tokio::select! {
                 acquired = leader::acquire(client.clone(), &lease, &shutdown) => acquired,
                 Some(server) = servers.join_next() => {
-                    shutdown.cancel();
-                    return Err(server_failed(server));
+                    if !shutdown.is_cancelled() {
+                        shutdown.cancel();
+                        return Err(server_failed(server));
+                    }
+                    Ok(None)
                 }
             };
             let leadership = acquired?;
@@ -232,7 +235,12 @@ impl<S: Send + Sync + 'static> Manager<S> {
         tokio::select! {
             () = shutdown.cancelled() => {}
             Some(result) = controllers.join_next() => failure = controller_failed(result),
-            Some(server) = servers.join_next() => failure = Some(server_failed(server)),
+            Some(server) = servers.join_next() => {
+                // Servers stop by themselves once shutdown starts; before, that is a failure.
+                if !shutdown.is_cancelled() {
+                    failure = Some(server_failed(server));
+                }
+            }
         }
         shutdown.cancel();
         readiness.set_started(false);

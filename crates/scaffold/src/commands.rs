@@ -888,16 +888,6 @@ fn plan_webhook(
         )?;
         plan.insert(
             "src/main.rs",
-            "// +kubeforge:scaffold:flags",
-            &renderer.fragment("webhook-flags", ctx)?,
-        )?;
-        plan.insert(
-            "src/main.rs",
-            "// +kubeforge:scaffold:print",
-            &renderer.fragment("webhook-print", ctx)?,
-        )?;
-        plan.insert(
-            "src/main.rs",
             "// +kubeforge:scaffold:webhooks",
             &renderer.fragment("webhook-start", ctx)?,
         )?;
@@ -905,6 +895,11 @@ fn plan_webhook(
             "Cargo.toml",
             "kubeforge.workspace = true",
             "kubeforge = { workspace = true, features = [\"webhook\"] }",
+        )?;
+        plan.replace_line(
+            "Cargo.toml",
+            "kubeforge-runtime.workspace = true",
+            "kubeforge-runtime = { workspace = true, features = [\"webhook\"] }",
         )?;
     }
     let defaults = "config/default/kustomization.yaml";

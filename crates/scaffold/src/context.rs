@@ -13,9 +13,14 @@ pub enum KubeforgeDep {
 }
 
 impl KubeforgeDep {
-    fn toml(&self) -> String {
+    /// The dependency on `crate_name`, one of the crates of the kubeforge workspace: with a
+    /// path to `crates/kubeforge`, its siblings are beside it.
+    fn toml(&self, crate_name: &str) -> String {
         match self {
-            KubeforgeDep::Path(p) => format!("{{ path = {} }}", toml_string(p)),
+            KubeforgeDep::Path(p) => {
+                let path = std::path::Path::new(p).with_file_name(crate_name);
+                format!("{{ path = {} }}", toml_string(&path.display().to_string()))
+            }
             KubeforgeDep::Version(v) => toml_string(v),
         }
     }
@@ -65,7 +70,9 @@ pub fn project(settings: &InitSettings) -> Value {
         "license": settings.license,
         "year": year(),
         "multigroup": settings.multigroup,
-        "kubeforge_dep": settings.kubeforge.toml(),
+        "kubeforge_dep": settings.kubeforge.toml("kubeforge"),
+        "kubeforge_runtime_dep": settings.kubeforge.toml("kubeforge-runtime"),
+        "kubeforge_xtask_dep": settings.kubeforge.toml("kubeforge-xtask"),
         "namespace": format!("{name}-system"),
         "name_prefix": format!("{name}-"),
         "image": "controller:latest",

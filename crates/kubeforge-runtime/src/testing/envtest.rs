@@ -23,10 +23,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
-use kube::api::{Patch, PatchParams};
 use kube::config::{AuthInfo, Cluster, Context as KubeContext, Kubeconfig, NamedAuthInfo};
 use kube::config::{NamedCluster, NamedContext};
-use kube::{Api, Client, Config};
+use kube::{Client, Config};
 
 /// The environment variable naming the directory of the binaries.
 pub const ASSETS_ENV: &str = "KUBEBUILDER_ASSETS";
@@ -48,8 +47,8 @@ pub enum EnvtestError {
     Timeout(&'static str, Duration, String),
     #[error("cannot make a client for the API server: {0}")]
     Client(String),
-    #[error("installing CRD {name}: {message}")]
-    Crd { name: String, message: String },
+    #[error("{0}")]
+    Crd(String),
     #[error("cannot generate the service account key: {0}")]
     Key(String),
 }
@@ -199,11 +198,12 @@ impl Environment {
         let tokens = root.join("tokens.csv");
         let line = format!("{token},envtest-admin,envtest-admin,\"system:masters\"\n");
         std::fs::write(&tokens, line).map_err(io("writing the token file"))?;
-        let key = root.join("sa.key");
-        let pem = rcgen::KeyPair::generate()
-            .map_err(|e| EnvtestError::Key(e.to_string()))?
-            .serialize_pem();
-        std::fs::write(&key, pem).map_err(io("writing the service account key"))?;
+        let (key, public) = (root.join("sa.key"), root.join("sa.pub"));
+        let pair = rcgen::KeyPair::generate().map_err(|e| EnvtestError::Key(e.to_string()))?;
+        std::fs::write(&key, pair.serialize_pem())
+            .map_err(io("writing the service account key"))?;
+        std::fs::write(&public, pair.public_key_pem())
+            .map_err(io("writing the service account key"))?;
         let url = format!("https://127.0.0.1:{api_port}");
         // controller-runtime's envtest flags, with a static token in place of client certificates.
         let apiserver_args = [
@@ -218,7 +218,7 @@ impl Environment {
             "--disable-admission-plugins=ServiceAccount".to_owned(),
             format!("--token-auth-file={}", tokens.display()),
             "--service-account-issuer=https://127.0.0.1".to_owned(),
-            format!("--service-account-key-file={}", key.display()),
+            format!("--service-account-key-file={}", public.display()),
             format!("--service-account-signing-key-file={}", key.display()),
         ];
         let apiserver = Process::spawn(
@@ -299,27 +299,9 @@ impl Environment {
         &self,
         crds: &[CustomResourceDefinition],
     ) -> Result<(), EnvtestError> {
-        let api: Api<CustomResourceDefinition> = Api::all(self.client.clone());
-        let params = PatchParams::apply("kubeforge-envtest").force();
-        for crd in crds {
-            let name = crd.metadata.name.clone().unwrap_or_default();
-            let failed = |message: String| EnvtestError::Crd {
-                name: name.clone(),
-                message,
-            };
-            let mut crd = crd.clone();
-            crd.metadata.managed_fields = None;
-            api.patch(&name, &params, &Patch::Apply(&crd))
-                .await
-                .map_err(|e| failed(e.to_string()))?;
-            let established = kube::runtime::conditions::is_crd_established();
-            let wait = kube::runtime::wait::await_condition(api.clone(), &name, established);
-            tokio::time::timeout(START_TIMEOUT, wait)
-                .await
-                .map_err(|_| failed(format!("not established within {START_TIMEOUT:?}")))?
-                .map_err(|e| failed(e.to_string()))?;
-        }
-        Ok(())
+        super::install_crds(&self.client, crds)
+            .await
+            .map_err(|e| EnvtestError::Crd(e.to_string()))
     }
 }
 
