@@ -1,9 +1,6 @@
-//! memcached-operator: the parts of the manager as a library, so that unit tests, tests/ and
-//! your own tools can use them. `src/main.rs` puts them together.
+//! memcached-operator: its controllers (and webhooks) as a library, for `src/main.rs`, the tests
+//! and your own tools.
 
 pub mod controller;
-pub mod leader;
-pub mod metrics;
-pub mod server;
 pub mod webhook;
 // +kubeforge:scaffold:modules

@@ -1,9 +1,5 @@
-//! vm-operator: the parts of the manager as a library, so that unit tests, tests/ and
-//! your own tools can use them. `src/main.rs` puts them together.
+//! vm-operator: its controllers (and webhooks) as a library, for `src/main.rs`, the tests
+//! and your own tools.
 
 pub mod controller;
-pub mod hypervisor;
-pub mod leader;
-pub mod metrics;
-pub mod server;
 // +kubeforge:scaffold:modules

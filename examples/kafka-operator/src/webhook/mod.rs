@@ -1,17 +1,14 @@
 //! The admission and conversion webhooks of the manager. `scaffold create webhook` adds a module
-//! per kind and version, and registers its webhooks in [`server`].
-
-use std::path::PathBuf;
+//! per kind and version, and registers its webhooks in [`register`].
 
 use kubeforge::webhook::WebhookServer;
 
 pub mod hwfka_v1;
 // +kubeforge:scaffold:webhook-modules
 
-/// The webhook server with every webhook of the manager registered, reading its certificate
-/// from `cert_dir`.
-pub fn server(cert_dir: impl Into<PathBuf>) -> WebhookServer {
-    let mut server = WebhookServer::new(cert_dir);
+/// Registers every webhook of the manager on `server`, which the manager serves on
+/// `--webhook-port` with the certificate in `--webhook-cert-dir`.
+pub fn register(mut server: WebhookServer) -> WebhookServer {
     server = hwfka_v1::register(server);
     // +kubeforge:scaffold:webhook-registrations
     server

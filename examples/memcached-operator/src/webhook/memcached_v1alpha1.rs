@@ -10,7 +10,7 @@ use kubeforge::webhook::WebhookServer;
 
 use memcached_operator_api::v1alpha1::Memcached;
 
-/// Registers the webhooks of this module on `server` (called by [`super::server`]).
+/// Registers the webhooks of this module on `server` (called by [`super::register`]).
 pub fn register(mut server: WebhookServer) -> WebhookServer {
     server = server.defaulter::<Memcached, _>(MemcachedDefaulter);
     server
