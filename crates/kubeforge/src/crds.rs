@@ -41,16 +41,29 @@ pub fn crds() -> Result<Vec<CustomResourceDefinition>, Error> {
 }
 
 pub fn crds_with(options: &GenerateOptions) -> Result<Vec<CustomResourceDefinition>, Error> {
-    crd_values(options)?
-        .into_iter()
-        .map(|v| {
-            let name = v["metadata"]["name"]
-                .as_str()
-                .unwrap_or_default()
-                .to_owned();
-            serde_json::from_value(v).map_err(|source| Error::Convert { name, source })
-        })
-        .collect()
+    let (crds, failed) = crds_per_kind(options);
+    match Error::of_kinds(failed) {
+        Some(error) => Err(error),
+        None => Ok(crds),
+    }
+}
+
+/// Every CRD that generates, and the errors of the kinds that do not: one bad kind does not
+/// hide the others.
+pub fn crds_per_kind(options: &GenerateOptions) -> (Vec<CustomResourceDefinition>, Vec<Error>) {
+    let (values, mut failed) = crd_values(options);
+    let mut crds = Vec::new();
+    for v in values {
+        let name = v["metadata"]["name"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        match serde_json::from_value(v) {
+            Ok(crd) => crds.push(crd),
+            Err(source) => failed.push(Error::Convert { name, source }),
+        }
+    }
+    (crds, failed)
 }
 
 /// A CRD as JSON, the way controller-gen serialises it: k8s-openapi keeps schema bounds as
@@ -66,14 +79,13 @@ pub fn crd_to_value(crd: &CustomResourceDefinition) -> Result<Value, Error> {
 
 /// The CRD files controller-gen would write: `<group>_<plural>.yaml` and its contents.
 pub fn crd_files(options: &GenerateOptions) -> Result<Vec<(String, String)>, Error> {
-    crds_with(options)?
-        .iter()
-        .map(|crd| {
-            let value = crd_to_value(crd)?;
-            let file = format!("{}_{}.yaml", crd.spec.group, crd.spec.names.plural);
-            Ok((file, crate::yaml::to_document(&value)?))
-        })
-        .collect()
+    crds_with(options)?.iter().map(crd_file).collect()
+}
+
+fn crd_file(crd: &CustomResourceDefinition) -> Result<(String, String), Error> {
+    let value = crd_to_value(crd)?;
+    let file = format!("{}_{}.yaml", crd.spec.group, crd.spec.names.plural);
+    Ok((file, crate::yaml::to_document(&value)?))
 }
 
 /// Writes every CRD into `dir` (created if missing), one file each, atomically; returns the paths.
@@ -90,14 +102,23 @@ pub fn write_crds_with(
         path: dir.to_owned(),
         source,
     })?;
-    crd_files(options)?
-        .into_iter()
-        .map(|(name, contents)| {
-            let path = dir.join(name);
-            crate::fs::write_atomic(&path, contents.as_bytes())?;
-            Ok(path)
-        })
-        .collect()
+    // The kinds that generate are written even when another fails; the error names the others.
+    let (crds, mut failed) = crds_per_kind(options);
+    let mut written = Vec::new();
+    for crd in &crds {
+        match crd_file(crd) {
+            Ok((name, contents)) => {
+                let path = dir.join(name);
+                crate::fs::write_atomic(&path, contents.as_bytes())?;
+                written.push(path);
+            }
+            Err(error) => failed.push(error),
+        }
+    }
+    match Error::of_kinds(failed) {
+        Some(error) => Err(error),
+        None => Ok(written),
+    }
 }
 
 /// One registered version, built.
@@ -115,18 +136,27 @@ struct Built {
     labels: Vec<(String, String)>,
 }
 
-fn crd_values(options: &GenerateOptions) -> Result<Vec<Value>, Error> {
+fn crd_values(options: &GenerateOptions) -> (Vec<Value>, Vec<Error>) {
     let mut groups: BTreeMap<(String, String), Vec<Built>> = BTreeMap::new();
+    let mut failed = Vec::new();
     for reg in registry::registrations() {
-        let built = build_version(reg, options)?;
-        groups
-            .entry((built.group.clone(), built.kind.clone()))
-            .or_default()
-            .push(built);
+        match build_version(reg, options) {
+            Ok(built) => groups
+                .entry((built.group.clone(), built.kind.clone()))
+                .or_default()
+                .push(built),
+            Err(error) => failed.push(error),
+        }
     }
     let mut out = Vec::new();
     for ((group, kind), versions) in groups {
-        let crd = merge(group, kind, versions)?;
+        let crd = match merge(group, kind, versions) {
+            Ok(crd) => crd,
+            Err(error) => {
+                failed.push(error);
+                continue;
+            }
+        };
         let name = crd["metadata"]["name"]
             .as_str()
             .unwrap_or_default()
@@ -138,7 +168,8 @@ fn crd_values(options: &GenerateOptions) -> Result<Vec<Value>, Error> {
                 .map(|v| format!("  - {v}"))
                 .collect::<Vec<_>>()
                 .join("\n");
-            return Err(Error::NotStructural { name, violations });
+            failed.push(Error::NotStructural { name, violations });
+            continue;
         }
         out.push(crd);
     }
@@ -147,7 +178,7 @@ fn crd_values(options: &GenerateOptions) -> Result<Vec<Value>, Error> {
             .as_str()
             .cmp(&b["metadata"]["name"].as_str())
     });
-    Ok(out)
+    (out, failed)
 }
 
 fn generator() -> schemars::SchemaGenerator {
@@ -372,6 +403,41 @@ fn apply_version_markers(version: &mut Map<String, Value>, markers: &Value) {
     }
 }
 
+/// Merges the names `version` gives its kind into `names`, as controller-gen merges the
+/// `+kubebuilder:resource` markers of versions: a name one version leaves out (Go APIs often put
+/// `shortName` on one version only) comes from another, and categories add up. Two versions
+/// giving different values (plurals, short names, ...) are a conflict: the key, the version that
+/// said it first, and both values. `named_by` remembers which version gave each key.
+fn merge_names(
+    names: &mut Value,
+    version: &Built,
+    named_by: &mut BTreeMap<String, &'static str>,
+) -> Option<(String, &'static str, Value, Value)> {
+    let empty = |v: &Value| v.is_null() || v == &json!("") || v == &json!([]);
+    let theirs = version.names.as_object()?;
+    for (key, value) in theirs {
+        if empty(value) {
+            continue;
+        }
+        let ours = &mut names[key.as_str()];
+        if empty(ours) {
+            *ours = value.clone();
+        } else if key == "categories" {
+            let list = ours.as_array_mut()?;
+            for c in value.as_array().into_iter().flatten() {
+                if !list.contains(c) {
+                    list.push(c.clone());
+                }
+            }
+        } else if ours != value {
+            let earlier = named_by.get(key).copied().unwrap_or(version.source);
+            return Some((format!("names.{key}"), earlier, ours.clone(), value.clone()));
+        }
+        named_by.entry(key.clone()).or_insert(version.source);
+    }
+    None
+}
+
 fn merge(group: String, kind: String, mut versions: Vec<Built>) -> Result<Value, Error> {
     versions.sort_by(|a, b| a.version["name"].as_str().cmp(&b.version["name"].as_str()));
     for pair in versions.windows(2) {
@@ -389,20 +455,27 @@ fn merge(group: String, kind: String, mut versions: Vec<Built>) -> Result<Value,
         }
     }
     let first = &versions[0];
-    for other in &versions[1..] {
-        for (what, a, b) in [
-            ("names", &first.names, &other.names),
-            ("scope", &first.scope, &other.scope),
-        ] {
-            if a != b {
-                return Err(Error::Inconsistent {
-                    group,
-                    kind,
-                    what: format!("{what} ({a} vs {b})"),
-                    first: first.source.to_owned(),
-                    second: other.source.to_owned(),
-                });
-            }
+    let mut names = first.names.clone();
+    let mut named_by: BTreeMap<String, &'static str> = BTreeMap::new();
+    for other in &versions {
+        let conflict = if first.scope != other.scope {
+            Some((
+                "scope".to_owned(),
+                first.source,
+                first.scope.clone(),
+                other.scope.clone(),
+            ))
+        } else {
+            merge_names(&mut names, other, &mut named_by)
+        };
+        if let Some((key, earlier, a, b)) = conflict {
+            return Err(Error::Inconsistent {
+                group,
+                kind,
+                what: format!("{key} ({a} vs {b})"),
+                first: earlier.to_owned(),
+                second: other.source.to_owned(),
+            });
         }
     }
     let live: Vec<&Built> = versions.iter().filter(|v| !v.skip).collect();
@@ -445,7 +518,6 @@ fn merge(group: String, kind: String, mut versions: Vec<Built>) -> Result<Value,
         return Err(Error::NoneServed { group, kind });
     }
 
-    let mut names = first.names.clone();
     if names.get("listKind").is_none() {
         names["listKind"] = json!(format!("{kind}List"));
     }

@@ -31,6 +31,8 @@ pub enum Error {
         first: String,
         second: String,
     },
+    #[error("{} CRDs failed to generate (the others were generated):\n{}", .0.len(), .0.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n"))]
+    Kinds(Vec<Error>),
     #[error("CRD {kind}.{group}: versions {first} and {second} disagree on {what}")]
     Inconsistent {
         group: String,
@@ -64,4 +66,15 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+impl Error {
+    /// The error of the kinds in `failed`: none, the one, or all of them.
+    pub(crate) fn of_kinds(mut failed: Vec<Error>) -> Option<Error> {
+        match failed.len() {
+            0 => None,
+            1 => failed.pop(),
+            _ => Some(Error::Kinds(failed)),
+        }
+    }
 }

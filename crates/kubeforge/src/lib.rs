@@ -22,8 +22,8 @@ pub mod webhook;
 pub mod yaml;
 
 pub use crds::{
-    GenerateOptions, VERSION_ANNOTATION, crd_files, crd_to_value, crds, crds_with, write_crds,
-    write_crds_with,
+    GenerateOptions, VERSION_ANNOTATION, crd_files, crd_to_value, crds, crds_per_kind, crds_with,
+    write_crds, write_crds_with,
 };
 pub use error::Error;
 pub use fs::write_atomic;

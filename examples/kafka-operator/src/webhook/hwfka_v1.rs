@@ -8,7 +8,7 @@ use kubeforge::webhook::WebhookServer;
 
 use kafka_operator_api::v1::Hwfka;
 
-/// Registers the webhooks of this module on `server` (called by [`super::register`]).
+/// Registers the webhooks of this module on `server` (called by [`super::server`]).
 pub fn register(mut server: WebhookServer) -> WebhookServer {
     let mut conversion = Conversion::<Hwfka>::new();
     conversion = conversion.spoke::<kafka_operator_api::v2::Hwfka>();
@@ -18,15 +18,77 @@ pub fn register(mut server: WebhookServer) -> WebhookServer {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use kafka_operator_api::v1::HwfkaSpec;
+    use serde_json::json;
 
-    fn sample(foo: Option<&str>) -> Hwfka {
-        Hwfka::new(
-            "sample",
-            HwfkaSpec {
-                foo: foo.map(str::to_owned),
+    use super::*;
+
+    fn conversion() -> Conversion<Hwfka> {
+        Conversion::<Hwfka>::new().spoke::<kafka_operator_api::v2::Hwfka>()
+    }
+
+    /// A v1 object as the API server sends it in a ConversionReview.
+    fn v1() -> serde_json::Value {
+        json!({
+            "apiVersion": "kafka.example.com/v1",
+            "kind": "Hwfka",
+            "metadata": {"name": "sample", "namespace": "default", "uid": "1"},
+            "spec": {
+                "replicas": 3,
+                "zookeeperReplicas": 1,
+                "image": "kafka:test",
+                "zookeeperImage": "zookeeper:test",
+                "storageClass": "fast",
+                "storageSize": "5Gi",
             },
-        )
+            "status": {
+                "phase": "Running",
+                "brokers": ["sample-kafka-0.sample-kafka-headless.default.svc:9092"],
+                "readyBrokers": 1,
+            },
+        })
+    }
+
+    #[test]
+    fn converts_v1_to_v2_and_back() {
+        let conversion = conversion();
+        let v2 = conversion.convert(v1(), "kafka.example.com/v2").unwrap();
+        assert_eq!(v2["apiVersion"], "kafka.example.com/v2");
+        let expected = json!({
+            "kafka": {
+                "replicas": 3,
+                "image": "kafka:test",
+                "storage": {"class": "fast", "size": "5Gi"},
+            },
+            "zookeeper": {"replicas": 1, "image": "zookeeper:test"},
+        });
+        assert_eq!(v2["spec"], expected);
+        assert_eq!(v2["status"], v1()["status"]);
+        assert_eq!(v2["metadata"]["name"], "sample");
+        let back = conversion.convert(v2, "kafka.example.com/v1").unwrap();
+        assert_eq!(back, v1());
+    }
+
+    #[test]
+    fn fills_the_defaults_of_an_empty_v2_spec() {
+        let v2 = json!({
+            "apiVersion": "kafka.example.com/v2",
+            "kind": "Hwfka",
+            "metadata": {"name": "sample"},
+            "spec": {},
+        });
+        let v1 = conversion().convert(v2, "kafka.example.com/v1").unwrap();
+        assert_eq!(v1["spec"]["replicas"], 3);
+        assert_eq!(v1["spec"]["zookeeperReplicas"], 3);
+        assert_eq!(v1["spec"]["storageSize"], "1Gi");
+        assert!(v1["spec"].get("storageClass").is_none());
+    }
+
+    #[test]
+    fn registers_the_conversion_webhook() {
+        let conversion = conversion();
+        assert_eq!(conversion.hub(), "v1");
+        let mut versions: Vec<_> = conversion.versions().collect();
+        versions.sort();
+        assert_eq!(versions, ["v1", "v2"]);
     }
 }

@@ -19,6 +19,7 @@ use kubeforge::types::Condition;
 )]
 #[crd(
     storage_version,
+    printcolumn(name = "Happy", type = "boolean", json_path = ".status.happy"),
     spec_description = "spec defines the desired state of Foo",
     status_description = "status defines the observed state of Foo"
 )]
@@ -27,9 +28,14 @@ pub struct FooSpec {
     // INSERT ADDITIONAL SPEC FIELDS - desired state of cluster
     // Validate fields with `#[crd(...)]` markers (minimum, pattern, default, ...: see the
     // documentation of kubeforge's `CrdSchema`) or controller-gen's markers in doc comments.
-    /// foo is an example field of Foo. Edit foo_types.rs to remove/update
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub foo: Option<String>,
+    /// name is the name of the Pod, in the Foo's namespace, that makes this Foo happy.
+    /// It must be a valid Pod name (a DNS-1123 subdomain).
+    #[crd(
+        min_length = 1,
+        max_length = 253,
+        pattern = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+    )]
+    pub name: String,
 }
 
 /// FooStatus defines the observed state of Foo.
@@ -37,6 +43,10 @@ pub struct FooSpec {
 #[serde(rename_all = "camelCase")]
 pub struct FooStatus {
     // INSERT ADDITIONAL STATUS FIELD - define observed state of cluster
+    /// happy is true when the Pod named by spec.name exists in the Foo's namespace.
+    #[serde(default)]
+    pub happy: bool,
+
     /// conditions represent the current state of the Foo resource.
     /// Each condition has a unique type and reflects the status of a specific aspect of the resource.
     ///
