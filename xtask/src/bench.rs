@@ -29,6 +29,16 @@ pub(crate) enum What {
         /// Skip the cold build (it takes minutes).
         #[arg(long)]
         skip_cold: bool,
+        /// A kubeconfig of a cluster (envtest will do) to measure the idle RSS of the manager
+        /// on; without it that figure is skipped.
+        #[arg(long)]
+        kubeconfig: Option<std::path::PathBuf>,
+    },
+    /// The lines of framework code a fresh `init` + `create api` project carries.
+    FrameworkLines {
+        /// Count the output of this scaffold binary instead (e.g. an older checkout's).
+        #[arg(long)]
+        scaffold: Option<std::path::PathBuf>,
     },
 }
 
@@ -45,7 +55,12 @@ pub(crate) fn run(what: What) -> anyhow::Result<()> {
             }
             incremental(&root, runs)
         }
-        What::Scaffold { runs, skip_cold } => scaffold(runs, skip_cold),
+        What::Scaffold {
+            runs,
+            skip_cold,
+            kubeconfig,
+        } => scaffold(runs, skip_cold, kubeconfig.as_deref()),
+        What::FrameworkLines { scaffold } => crate::framework_lines::run(scaffold),
     }
 }
 
@@ -63,7 +78,7 @@ fn run_ok(cmd: &mut Command) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn scaffold(runs: usize, skip_cold: bool) -> anyhow::Result<()> {
+fn scaffold(runs: usize, skip_cold: bool, kubeconfig: Option<&Path>) -> anyhow::Result<()> {
     let root = crate::repo_root();
     cargo(&root, &["build", "--release", "--quiet", "-p", "scaffold"])?;
     let bin = root.join("target/release/scaffold");
@@ -153,6 +168,52 @@ fn scaffold(runs: usize, skip_cold: bool) -> anyhow::Result<()> {
         "release manager binary (profile strips symbols): {:.1} MB",
         size as f64 / 1e6
     );
+    match kubeconfig {
+        Some(kubeconfig) => idle_rss(&project, &binary, kubeconfig),
+        None => {
+            println!("idle RSS of the manager: skipped (pass --kubeconfig of a cluster)");
+            Ok(())
+        }
+    }
+}
+
+/// Installs the CRDs, runs the manager against `kubeconfig` for 10 s and reads its resident
+/// set size (Linux /proc).
+fn idle_rss(project: &Path, binary: &Path, kubeconfig: &Path) -> anyhow::Result<()> {
+    run_ok(
+        Command::new(env!("CARGO"))
+            .current_dir(project)
+            .args(["xtask", "generate", "crds"]),
+    )?;
+    run_ok(
+        Command::new("kubectl")
+            .current_dir(project)
+            .env("KUBECONFIG", kubeconfig)
+            .args(["apply", "--server-side", "-k", "config/crd"]),
+    )?;
+    let mut manager = Command::new(binary)
+        .env("KUBECONFIG", kubeconfig)
+        .args([
+            "--metrics-bind-address=127.0.0.1:0",
+            "--health-probe-bind-address=0",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    std::thread::sleep(Duration::from_secs(10));
+    let status = std::fs::read_to_string(format!("/proc/{}/status", manager.id()));
+    let exited = manager.try_wait()?;
+    let _ = manager.kill();
+    let _ = manager.wait();
+    if let Some(exited) = exited {
+        bail!("the manager exited ({exited}) before it could be measured");
+    }
+    let rss = status?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_else(|| "unknown".to_owned());
+    println!("idle RSS of the manager (one controller, after 10 s): {rss}");
     Ok(())
 }
 

@@ -101,6 +101,10 @@ where
                 Ok((obj, _)) => tracing::debug!(controller = name, %obj, "reconciled"),
                 // Logged by the error policy.
                 Err(controller::Error::ReconcilerFailed(..)) => {}
+                // A requeued object deleted meanwhile: nothing to do.
+                Err(e @ controller::Error::ObjectNotFound(..)) => {
+                    tracing::debug!(controller = name, error = %e, "gone")
+                }
                 Err(e) => tracing::warn!(controller = name, error = %e, "watch failed"),
             }
         })
