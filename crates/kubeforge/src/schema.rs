@@ -206,8 +206,18 @@ fn apply_patch_value(schema: &mut Value, patch: &Value) -> bool {
     }
     let obj = schema.as_object_mut().expect("made an object above");
     if flag("intOrString") {
-        obj.remove("type");
-        obj.remove("format");
+        // The marker replaces the schema of the Rust type (a free-form `Value`, say) with
+        // controller-gen's int-or-string form.
+        for k in [
+            "type",
+            "format",
+            "properties",
+            "additionalProperties",
+            "items",
+            "x-kubernetes-preserve-unknown-fields",
+        ] {
+            obj.remove(k);
+        }
         obj.insert("x-kubernetes-int-or-string".into(), Value::Bool(true));
         obj.entry("anyOf")
             .or_insert_with(|| json!([{ "type": "integer" }, { "type": "string" }]));
@@ -218,6 +228,11 @@ fn apply_patch_value(schema: &mut Value, patch: &Value) -> bool {
         }
         for (k, v) in set {
             obj.insert(k.clone(), v.clone());
+        }
+        // An embedded resource is an object (the apiserver requires the type), also when the
+        // Rust type is a free-form `Value`.
+        if set.get("x-kubernetes-embedded-resource") == Some(&Value::Bool(true)) {
+            obj.entry("type").or_insert_with(|| json!("object"));
         }
         if let Some(problem) = applicability(obj, set) {
             obj.insert(ERROR_KEY.into(), Value::String(problem));
@@ -274,6 +289,10 @@ fn retype(obj: &mut Map<String, Value>, new_type: &str) {
         "x-kubernetes-int-or-string",
     ] {
         obj.remove(k);
+    }
+    // A free-form value given a scalar or list type has no unknown fields to keep.
+    if new_type != "object" {
+        obj.remove("x-kubernetes-preserve-unknown-fields");
     }
 }
 

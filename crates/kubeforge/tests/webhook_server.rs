@@ -471,6 +471,17 @@ async fn validation_of_an_update_sees_old_and_new() {
 }
 
 #[tokio::test]
+async fn a_defaulter_lets_an_object_that_does_not_decode_through_unchanged() {
+    // The apiserver's own validation, which runs after the mutating webhooks, reports it.
+    let object = memcached(json!({"size": "three"}));
+    let review = admission_review("CREATE", Some(object), None);
+    let (status, body) = post(MUTATE, &review).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["response"]["allowed"], true);
+    assert!(body["response"].get("patch").is_none(), "{body}");
+}
+
+#[tokio::test]
 async fn validation_of_a_delete_sees_the_old_object() {
     let mut object = memcached(json!({}));
     object["metadata"]["labels"] = json!({"protected": "true"});
@@ -484,19 +495,30 @@ async fn validation_of_a_delete_sees_the_old_object() {
 }
 
 #[tokio::test]
-async fn an_object_that_does_not_decode_is_refused_with_code_400() {
+async fn an_object_that_does_not_decode_is_refused_naming_the_field_as_the_apiserver_does() {
     let object = memcached(json!({"size": "three"}));
     let (status, body) = post(VALIDATE, &admission_review("CREATE", Some(object), None)).await;
     assert_eq!(status, StatusCode::OK);
     let response = &body["response"];
     assert_eq!(response["allowed"], false);
-    assert_eq!(response["status"]["code"], 400);
+    assert_eq!(response["status"]["code"], 422);
+    assert_eq!(response["status"]["reason"], "Invalid");
     let message = response["status"]["message"].as_str().unwrap();
     assert!(
-        message.starts_with(
-            "cannot decode request.object as Memcached: invalid type: string \"three\""
-        ),
+        message.starts_with("Memcached \"sample\" is invalid: spec.size: Invalid value: invalid type: string \"three\""),
         "{message}"
+    );
+    assert_eq!(
+        response["status"]["details"]["causes"][0]["field"],
+        "spec.size"
+    );
+    // A missing required field: the apiserver's "Required value".
+    let mut object = memcached(json!({}));
+    object.as_object_mut().unwrap().remove("spec");
+    let (_, body) = post(VALIDATE, &admission_review("CREATE", Some(object), None)).await;
+    assert_eq!(
+        body["response"]["status"]["message"],
+        "Memcached \"sample\" is invalid: spec: Required value"
     );
     // An UPDATE without the old object.
     let object = memcached(json!({}));

@@ -67,18 +67,60 @@ impl<K> Kind for K where
 {
 }
 
-fn decode<K: Kind>(value: Option<&Value>, field: &str) -> Result<K, Denied> {
+/// Why `request.object` (or `oldObject`) did not decode.
+enum Undecodable {
+    /// The review has no such object: a malformed review (HTTP 400).
+    Absent(Denied),
+    /// The object does not fit the Rust type: denied as the apiserver denies an invalid
+    /// object (422 Invalid, the cause naming the field path).
+    Invalid(Denied),
+}
+
+impl From<Undecodable> for Denied {
+    fn from(error: Undecodable) -> Denied {
+        match error {
+            Undecodable::Absent(denied) | Undecodable::Invalid(denied) => denied,
+        }
+    }
+}
+
+fn decode<K: Kind>(value: Option<&Value>, field: &str) -> Result<K, Undecodable> {
     let Some(value) = value.filter(|v| !v.is_null()) else {
-        return Err(Denied::bad_request(format!(
+        return Err(Undecodable::Absent(Denied::bad_request(format!(
             "the AdmissionReview has no request.{field}"
-        )));
+        ))));
     };
-    serde_json::from_value(value.clone()).map_err(|e| {
-        Denied::bad_request(format!(
-            "cannot decode request.{field} as {}: {e}",
-            K::kind(&())
-        ))
+    serde_path_to_error::deserialize(value.clone()).map_err(|e| {
+        let (path, message) = field_error(&e);
+        let name = value["metadata"]["name"].as_str().unwrap_or_default();
+        let mut denied = Denied::field(path.clone(), message.clone())
+            .with_code(422)
+            .with_reason("Invalid");
+        denied.message = format!("{} {name:?} is invalid: {path}: {message}", K::kind(&()));
+        Undecodable::Invalid(denied)
     })
+}
+
+/// The field path and the apiserver-style message of a decoding error: a missing field is
+/// `spec.containerPort: Required value`, anything else `spec.size: Invalid value: ...`.
+fn field_error(error: &serde_path_to_error::Error<serde_json::Error>) -> (String, String) {
+    let path = error.path().to_string();
+    let path = if path == "." { String::new() } else { path };
+    let inner = error.inner().to_string();
+    // serde's wording: "missing field `name` at line .."; the path points at its parent.
+    let message = inner.split(" at line ").next().unwrap_or(&inner);
+    if let Some(missing) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        let path = if path.is_empty() {
+            missing.to_owned()
+        } else {
+            format!("{path}.{missing}")
+        };
+        return (path, "Required value".to_owned());
+    }
+    (path, format!("Invalid value: {message}"))
 }
 
 fn encode<K: Kind>(obj: &K) -> Result<Value, Denied> {
@@ -123,7 +165,16 @@ impl<K: Kind, D: CustomDefaulter<K>> Handler for DefaulterHandler<K, D> {
 
 impl<K: Kind, D: CustomDefaulter<K>> DefaulterHandler<K, D> {
     async fn run(&self, request: &Request) -> Result<Patch, Denied> {
-        let mut obj: K = decode(request.object.as_ref(), "object")?;
+        let mut obj: K = match decode(request.object.as_ref(), "object") {
+            Ok(obj) => obj,
+            // Let it through unchanged: the apiserver's schema validation, after the
+            // mutating webhooks, reports what is wrong in its own words.
+            Err(Undecodable::Invalid(denied)) => {
+                tracing::debug!(reason = %denied.message, "not defaulting an object that does not decode");
+                return Ok(Patch(Vec::new()));
+            }
+            Err(absent) => return Err(absent.into()),
+        };
         let raw = request.object.as_ref().unwrap_or(&Value::Null);
         let before = encode(&obj)?;
         self.defaulter.default(&mut obj).await?;
@@ -173,19 +224,19 @@ impl<K: Kind, V: CustomValidator<K>> Handler for ValidatorHandler<K, V> {
             let result = match request.operation {
                 Operation::Create => match decode::<K>(request.object.as_ref(), "object") {
                     Ok(obj) => self.validator.validate_create(&obj).await,
-                    Err(denied) => Err(denied),
+                    Err(undecodable) => Err(undecodable.into()),
                 },
                 Operation::Update => {
                     let new = decode::<K>(request.object.as_ref(), "object");
                     let old = decode::<K>(request.old_object.as_ref(), "oldObject");
                     match (old, new) {
                         (Ok(old), Ok(new)) => self.validator.validate_update(&old, &new).await,
-                        (Err(denied), _) | (_, Err(denied)) => Err(denied),
+                        (Err(undecodable), _) | (_, Err(undecodable)) => Err(undecodable.into()),
                     }
                 }
                 Operation::Delete => match decode::<K>(request.old_object.as_ref(), "oldObject") {
                     Ok(obj) => self.validator.validate_delete(&obj).await,
-                    Err(denied) => Err(denied),
+                    Err(undecodable) => Err(undecodable.into()),
                 },
                 Operation::Connect => Err(Denied::bad_request(
                     "unsupported operation CONNECT: a validator handles CREATE, UPDATE and DELETE",

@@ -74,10 +74,15 @@
 //!   `patchType: JSONPatch`) from the object as sent to the object as defaulted; no patch
 //!   when nothing changed. Fields the Rust type does not know are not removed: `remove`
 //!   operations that come from decoding and re-encoding alone are dropped (controller-runtime's
-//!   default). DELETE and CONNECT are allowed untouched.
+//!   default). DELETE and CONNECT are allowed untouched. An object that does not decode as
+//!   the Rust type (a required field missing, a string where a number goes) is allowed
+//!   unchanged: the apiserver validates it against the CRD schema after the mutating webhooks
+//!   and refuses it in its own words (`spec.containerPort: Required value`).
 //! - validator: CREATE calls `validate_create(object)`, UPDATE
 //!   `validate_update(oldObject, object)`, DELETE `validate_delete(oldObject)`; CONNECT is
-//!   refused with code 400.
+//!   refused with code 400. An object that does not decode is refused as the apiserver refuses
+//!   an invalid object: code 422, reason `Invalid`, the message and the cause naming the field
+//!   path (`Memcached "m" is invalid: spec.containerPort: Required value`).
 //! - `Ok(warnings)` allows, with `response.warnings`; `Err(`[`Denied`]`)` refuses with
 //!   `status.code` 403 (or the code given), `status.reason`, `status.message`, the field
 //!   paths in `status.details.causes`, and its warnings.
