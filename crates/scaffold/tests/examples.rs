@@ -47,8 +47,6 @@ const HAND_EDITED: &[(&str, &[&str])] = &[
             "config/samples/infra_v1alpha1_virtualmachine.yaml",
             "src/controller/mod.rs",
             "src/controller/virtual_machine_controller.rs",
-            "src/lib.rs",
-            "src/main.rs",
             "tests/e2e.rs",
         ],
     ),
@@ -170,10 +168,15 @@ fn commands(project: &Value, out: &Path) -> Vec<Vec<String>> {
     cmds
 }
 
-/// The kubeforge dependency is the one line that depends on where the project lives.
+/// The kubeforge dependencies are the lines that depend on where the project lives.
 fn without_kubeforge_path(text: &str) -> String {
+    let path_dependency = |l: &&str| {
+        ["kubeforge", "kubeforge-runtime", "kubeforge-xtask"]
+            .iter()
+            .any(|name| l.starts_with(&format!("{name} = {{ path = ")))
+    };
     text.lines()
-        .filter(|l| !l.starts_with("kubeforge = { path = "))
+        .filter(|l| !path_dependency(l))
         .collect::<Vec<_>>()
         .join("\n")
 }

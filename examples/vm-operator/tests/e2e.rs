@@ -1,122 +1,100 @@
-//! End-to-end test against the cluster of the current kubeconfig context (kind, minikube, ...).
+//! The manager against a real API server: each sample in config/samples (a VirtualMachine) is
+//! applied and must reach phase Running with the condition Available True (the manager's
+//! in-memory hypervisor boots machines without a kubelet, so also on envtest), gets a finalizer,
+//! and is deleted (the machine must be released, then the finalizer removed); then the manager
+//! must stop on SIGTERM.
 //!
-//! Skipped unless `KUBEFORGE_E2E=1` (`KUBEFORGE_E2E=1 cargo test --test e2e -- --nocapture`):
-//! installs the CRDs, starts the manager, applies config/samples, waits until every sample
-//! (a VirtualMachine) is in phase Running and Available, deletes the samples, waits until they
-//! are gone (the machines must be released, then the finalizers removed) and stops the
-//! manager. The CRDs stay installed (`cargo xtask uninstall` removes them).
+//! - `envtest`: etcd and kube-apiserver from `KUBEBUILDER_ASSETS` (setup-envtest's
+//!   directory); skipped without them.
+//! - `e2e`: the cluster of the current kubeconfig context (kind, minikube, ...); skipped unless
+//!   `KUBEFORGE_E2E=1` (`KUBEFORGE_E2E=1 cargo test --test e2e -- --nocapture`). The CRDs stay
+//!   installed (`cargo xtask uninstall` removes them).
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output};
+use std::path::Path;
+use std::time::Duration;
 
-/// How long the samples may take to become Running, and to be deleted.
-const TIMEOUT: &str = "--timeout=120s";
+use kube::api::{Api, Patch, PatchParams};
+use kube::runtime::wait::await_condition;
+use kubeforge_runtime::conditions::{self, AVAILABLE};
+use kubeforge_runtime::testing::envtest::Environment;
+use kubeforge_runtime::testing::{self, Expect, ManagerProcess, samples};
+use serde_json::Value;
+use vm_operator_api::v1alpha1::{VirtualMachine, VirtualMachinePhase};
 
-#[test]
-fn e2e() {
+const MANAGER: &str = env!("CARGO_BIN_EXE_vm-operator");
+
+/// How long a sample may take to reach phase Running.
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Whether `vm` is in phase Running and Available.
+fn is_running(vm: Option<&VirtualMachine>) -> bool {
+    let status = vm.and_then(|vm| vm.status.as_ref());
+    status.is_some_and(|status| {
+        status.phase == Some(VirtualMachinePhase::Running)
+            && conditions::is_true(&status.conditions, AVAILABLE)
+    })
+}
+
+/// Applies every VirtualMachine of config/samples and waits until each is Running.
+async fn wait_until_running(client: &kube::Client, dir: &Path) -> Result<(), String> {
+    // The field manager of `testing::reconcile_all`, which applies the samples again.
+    let params = PatchParams::apply("kubeforge-test").force();
+    let samples = samples::load(dir).map_err(|e| e.to_string())?;
+    for sample in samples.iter().filter(|s| s["kind"] == "VirtualMachine") {
+        let name = sample["metadata"]["name"].as_str().unwrap_or_default();
+        let namespace = match &sample["metadata"]["namespace"] {
+            Value::String(namespace) => namespace.as_str(),
+            _ => client.default_namespace(),
+        };
+        let api: Api<VirtualMachine> = Api::namespaced(client.clone(), namespace);
+        api.patch(name, &params, &Patch::Apply(sample))
+            .await
+            .map_err(|e| format!("applying VirtualMachine/{name}: {e}"))?;
+        println!("applied VirtualMachine/{name}");
+        let running = await_condition(api, name, is_running);
+        tokio::time::timeout(TIMEOUT, running)
+            .await
+            .map_err(|_| format!("VirtualMachine/{name} was not Running within {TIMEOUT:?}"))?
+            .map_err(|e| format!("watching VirtualMachine/{name}: {e}"))?;
+        println!("VirtualMachine/{name} is Running");
+    }
+    Ok(())
+}
+
+async fn reconcile_samples(client: &kube::Client, kubeconfig: Option<&Path>) {
+    let crds = kubeforge::crds().expect("the CRDs generate");
+    let installed = testing::install_crds(client, &crds).await;
+    installed.expect("the CRDs install");
+    let manager = ManagerProcess::start(MANAGER, kubeconfig, &[]).expect("the manager starts");
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/samples");
+    let running = wait_until_running(client, &samples).await;
+    // Then the generic check: a finalizer and Available, and deletion releases the finalizer.
+    let reconciled = match running {
+        Ok(()) => testing::reconcile_all(client, &samples, Expect::Available)
+            .await
+            .map_err(|e| e.to_string()),
+        Err(e) => Err(e),
+    };
+    let stopped = manager.stop().expect("the manager stops on SIGTERM");
+    reconciled.expect("every sample is Running, Available and deleted");
+    assert!(stopped.success(), "the manager exited with {stopped}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn envtest() {
+    let Some(env) = Environment::start().await.expect("envtest starts") else {
+        return;
+    };
+    reconcile_samples(&env.client(), Some(env.kubeconfig())).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn e2e() {
     if std::env::var("KUBEFORGE_E2E").as_deref() != Ok("1") {
-        println!("skipping e2e: set KUBEFORGE_E2E=1 to run it against the kubeconfig cluster");
+        eprintln!("skipping e2e: set KUBEFORGE_E2E=1 to run it against the kubeconfig cluster");
         return;
     }
-    if !has_kubeconfig() {
-        println!("skipping e2e: no kubeconfig (KUBECONFIG, ~/.kube/config or in-cluster)");
-        return;
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-
-    for crd in apply(root, "config/crd") {
-        wait_for(root, "condition=Established", &crd);
-    }
-
-    let manager = Manager::start(root);
-    let samples = apply(root, "config/samples");
-    for sample in &samples {
-        println!("waiting for {sample} to be Running");
-        wait_for(root, "jsonpath={.status.phase}=Running", sample);
-        wait_for(root, "condition=Available", sample);
-    }
-    if !samples.is_empty() {
-        // `--wait` waits until the objects are gone, i.e. the finalizers were removed.
-        println!("deleting the samples");
-        kubectl(root, &["delete", "-k", "config/samples", "--wait", TIMEOUT]);
-        for sample in &samples {
-            let left = kubectl(root, &["get", sample, "--ignore-not-found", "-o", "name"]);
-            let left = String::from_utf8_lossy(&left.stdout);
-            assert!(
-                left.trim().is_empty(),
-                "{sample} is still there after deletion"
-            );
-        }
-    }
-    drop(manager);
-}
-
-/// The manager, killed when dropped (also when the test fails).
-struct Manager(Child);
-
-impl Manager {
-    fn start(root: &Path) -> Manager {
-        let manager = env!("CARGO_BIN_EXE_vm-operator");
-        let child = Command::new(manager)
-            .args(["--metrics-bind-address=0", "--health-probe-bind-address=0"])
-            .current_dir(root)
-            .spawn()
-            .expect("starting the manager");
-        Manager(child)
-    }
-}
-
-impl Drop for Manager {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn has_kubeconfig() -> bool {
-    let in_cluster = std::env::var_os("KUBERNETES_SERVICE_HOST").is_some();
-    let from_env = std::env::var_os("KUBECONFIG")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.is_file()));
-    let home = std::env::var_os("HOME")
-        .map(|home| PathBuf::from(home).join(".kube/config"))
-        .is_some_and(|p| p.is_file());
-    in_cluster || from_env || home
-}
-
-/// Runs kubectl in `root`; fails the test with its output when kubectl fails.
-fn kubectl(root: &Path, args: &[&str]) -> Output {
-    let output = Command::new("kubectl")
-        .args(args)
-        .current_dir(root)
-        .output()
-        .expect("running kubectl");
-    assert!(
-        output.status.success(),
-        "kubectl {} failed:\n{}{}",
-        args.join(" "),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-/// Waits until `object` (`kind/name`) meets `condition` (`kubectl wait --for`).
-fn wait_for(root: &Path, condition: &str, object: &str) {
-    let condition = format!("--for={condition}");
-    kubectl(root, &["wait", &condition, TIMEOUT, object]);
-}
-
-/// Applies the kustomization in `dir` (server-side); returns the `kind/name` of each object.
-fn apply(root: &Path, dir: &str) -> Vec<String> {
-    let rendered = kubectl(root, &["kustomize", dir]);
-    if rendered.stdout.trim_ascii().is_empty() {
-        return Vec::new();
-    }
-    let applied = kubectl(root, &["apply", "--server-side", "-k", dir, "-o", "name"]);
-    let stdout = String::from_utf8_lossy(&applied.stdout);
-    stdout
-        .lines()
-        .filter(|line| !line.is_empty())
-        .map(str::to_owned)
-        .collect()
+    let client = kube::Client::try_default().await;
+    let client = client.expect("a kubeconfig cluster");
+    reconcile_samples(&client, None).await;
 }

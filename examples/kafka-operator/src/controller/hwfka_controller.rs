@@ -12,27 +12,20 @@
 //! every server and broker is ready, then Running), the brokers' endpoints and how many are
 //! ready.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
 use k8s_openapi::api::apps::v1::StatefulSet;
 use k8s_openapi::api::core::v1::Service;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference;
-use kube::api::{ListParams, Patch, PatchParams};
-use kube::runtime::controller::{Action, Controller};
-use kube::runtime::events::{Event, EventType};
-use kube::runtime::finalizer::{Event as FinalizerEvent, finalizer};
 use kube::runtime::watcher;
-use kube::{Api, Resource, ResourceExt};
-use kubeforge::rbac;
+use kubeforge_runtime::conditions::State;
+use kubeforge_runtime::prelude::*;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use kafka_operator_api::v1::{Hwfka, HwfkaPhase, HwfkaStatus};
 
-use super::{AVAILABLE, DEGRADED, MANAGER_NAME, PROGRESSING};
-use super::{Context, Error, Result};
-use super::{backoff_key, condition, is_condition_true, set_condition};
+use super::Context;
 
 /// The name of this controller in logs and metrics.
 pub const CONTROLLER: &str = "hwfka";
@@ -40,8 +33,9 @@ pub const CONTROLLER: &str = "hwfka";
 /// The finalizer this controller puts on every Hwfka, to clean up before it is deleted.
 pub const FINALIZER: &str = "kafka.example.com/finalizer";
 
-/// The `app.kubernetes.io/managed-by` label of the objects this controller creates.
-const MANAGED_BY: &str = MANAGER_NAME;
+/// The `app.kubernetes.io/managed-by` label of the objects this controller creates (the
+/// manager's name, in `src/main.rs`); it watches only those.
+const MANAGED_BY: &str = "kafka-operator";
 
 /// The port of the brokers.
 pub const KAFKA_PORT: i32 = 9092;
@@ -63,31 +57,11 @@ const RUNNING_REQUEUE: Duration = Duration::from_secs(300);
 /// Runs the controller until the manager shuts down.
 pub async fn run(ctx: Arc<Context>) -> Result<()> {
     let api: Api<Hwfka> = ctx.watched_api();
-    // Fail early, with a hint, when the CRD is not installed.
-    if let Err(e) = api.list(&ListParams::default().limit(1)).await {
-        tracing::error!(
-            controller = CONTROLLER,
-            "is the CRD installed? (`cargo xtask install`)"
-        );
-        return Err(e.into());
-    }
     let statefulsets: Api<StatefulSet> = ctx.watched_api();
     let owned =
         watcher::Config::default().labels(&format!("app.kubernetes.io/managed-by={MANAGED_BY}"));
-    tracing::info!(controller = CONTROLLER, "starting");
-    Controller::new(api, watcher::Config::default().any_semantic())
-        .owns(statefulsets, owned)
-        .graceful_shutdown_on(ctx.shutdown.clone().cancelled_owned())
-        .run(reconcile, error_policy, ctx)
-        .for_each(|result| async move {
-            match result {
-                Ok((obj, _)) => tracing::debug!(controller = CONTROLLER, %obj, "reconciled"),
-                Err(e) => tracing::debug!(controller = CONTROLLER, error = %e, "failed"),
-            }
-        })
-        .await;
-    tracing::info!(controller = CONTROLLER, "stopped");
-    Ok(())
+    let controller = controller_for(&ctx, api).await?.owns(statefulsets, owned);
+    run_controller(CONTROLLER, controller, reconcile, ctx).await
 }
 
 /// Moves the cluster towards the state a Hwfka asks for, and reports it in its status.
@@ -102,9 +76,8 @@ pub async fn run(ctx: Arc<Context>) -> Result<()> {
 #[rbac(groups = "", resources = "services", verbs = "get;list;watch;create;update;patch;delete")]
 #[rbac(groups = "events.k8s.io", resources = "events", verbs = "create;patch")]
 pub async fn reconcile(obj: Arc<Hwfka>, ctx: Arc<Context>) -> Result<Action> {
-    let _timer = ctx.metrics.reconcile_started(CONTROLLER);
-    let key = backoff_key(CONTROLLER, obj.as_ref());
-    let api = api_for(&obj, &ctx)?;
+    // Its owned objects go in its namespace: an object without one is invalid.
+    let api: Api<Hwfka> = Api::namespaced(ctx.client.clone(), &namespace(&obj)?);
     let action = finalizer(&api, FINALIZER, obj, |event| async {
         match event {
             FinalizerEvent::Apply(obj) => apply(&obj, &ctx).await,
@@ -113,21 +86,7 @@ pub async fn reconcile(obj: Arc<Hwfka>, ctx: Arc<Context>) -> Result<Action> {
     })
     .await
     .map_err(Box::new)?;
-    ctx.backoff.reset(&key);
     Ok(action)
-}
-
-/// Requeues a Hwfka whose reconciliation failed, with an exponential backoff.
-pub fn error_policy(obj: Arc<Hwfka>, err: &Error, ctx: Arc<Context>) -> Action {
-    ctx.requeue_on_error(CONTROLLER, obj.as_ref(), err)
-}
-
-/// The API of the object's namespace.
-fn api_for<K>(obj: &Hwfka, ctx: &Context) -> Result<Api<K>>
-where
-    K: Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>,
-{
-    Ok(Api::namespaced(ctx.client.clone(), &namespace(obj)?))
 }
 
 fn namespace(obj: &Hwfka) -> Result<String> {
@@ -194,6 +153,11 @@ fn owner(obj: &Hwfka) -> Result<OwnerReference> {
         .ok_or(Error::InvalidObject("no uid"))
 }
 
+/// The typed object (a Service, a StatefulSet) of a manifest written as JSON.
+fn typed<K: DeserializeOwned>(manifest: Value) -> Result<K> {
+    serde_json::from_value(manifest).map_err(Error::other)
+}
+
 /// A headless Service (clusterIP None) in front of the pods of `component`. It publishes the
 /// addresses of pods that are not ready yet: ZooKeeper servers must find each other to
 /// become ready.
@@ -202,12 +166,12 @@ fn headless_service(
     component: &str,
     statefulset: &str,
     ports: &[(&str, i32)],
-) -> Result<Value> {
+) -> Result<Service> {
     let ports: Vec<_> = ports
         .iter()
         .map(|(name, port)| json!({"name": name, "port": port, "targetPort": port}))
         .collect();
-    Ok(json!({
+    typed(json!({
         "apiVersion": "v1",
         "kind": "Service",
         "metadata": {
@@ -226,7 +190,7 @@ fn headless_service(
 }
 
 /// The ZooKeeper headless Service.
-pub fn zookeeper_service(obj: &Hwfka) -> Result<Value> {
+pub fn zookeeper_service(obj: &Hwfka) -> Result<Service> {
     let ports = [
         ("client", ZOOKEEPER_PORT),
         ("peer", ZOOKEEPER_PEER_PORT),
@@ -236,7 +200,7 @@ pub fn zookeeper_service(obj: &Hwfka) -> Result<Value> {
 }
 
 /// The Kafka headless Service.
-pub fn kafka_service(obj: &Hwfka) -> Result<Value> {
+pub fn kafka_service(obj: &Hwfka) -> Result<Service> {
     let ports = [("kafka", KAFKA_PORT)];
     headless_service(obj, "kafka", &kafka_name(&obj.name_any()), &ports)
 }
@@ -258,7 +222,7 @@ struct Workload<'a> {
 
 /// A StatefulSet of `workload`, its pods running as non-root, its data in a
 /// PersistentVolumeClaim per pod (of `spec.storageClass` and `spec.storageSize`).
-fn statefulset(obj: &Hwfka, workload: Workload<'_>) -> Result<Value> {
+fn statefulset(obj: &Hwfka, workload: Workload<'_>) -> Result<StatefulSet> {
     let mut claim_spec = json!({
         "accessModes": ["ReadWriteOnce"],
         "resources": {"requests": {"storage": obj.spec.storage_size}},
@@ -266,7 +230,7 @@ fn statefulset(obj: &Hwfka, workload: Workload<'_>) -> Result<Value> {
     if let Some(class) = &obj.spec.storage_class {
         claim_spec["storageClassName"] = json!(class);
     }
-    Ok(json!({
+    typed(json!({
         "apiVersion": "apps/v1",
         "kind": "StatefulSet",
         "metadata": {
@@ -328,7 +292,7 @@ fn port(name: &str, port: i32) -> Value {
 }
 
 /// The ZooKeeper StatefulSet: `spec.zookeeperReplicas` servers of one ensemble.
-pub fn zookeeper_statefulset(obj: &Hwfka) -> Result<Value> {
+pub fn zookeeper_statefulset(obj: &Hwfka) -> Result<StatefulSet> {
     let namespace = namespace(obj)?;
     let name = zookeeper_name(&obj.name_any());
     let servers: Vec<_> = (0..obj.spec.zookeeper_replicas)
@@ -363,7 +327,7 @@ pub fn zookeeper_statefulset(obj: &Hwfka) -> Result<Value> {
 }
 
 /// The Kafka StatefulSet: `spec.replicas` brokers, each advertising its own DNS name.
-pub fn kafka_statefulset(obj: &Hwfka) -> Result<Value> {
+pub fn kafka_statefulset(obj: &Hwfka) -> Result<StatefulSet> {
     let namespace = namespace(obj)?;
     let name = kafka_name(&obj.name_any());
     let service = headless_name(&name);
@@ -406,33 +370,19 @@ pub fn kafka_statefulset(obj: &Hwfka) -> Result<Value> {
     statefulset(obj, workload)
 }
 
-/// Server-side apply of an object this controller owns; returns it as the API server has it.
-async fn apply_owned<K>(obj: &Hwfka, ctx: &Context, desired: Value) -> Result<K>
-where
-    K: Resource<Scope = k8s_openapi::NamespaceResourceScope, DynamicType = ()>,
-    K: Clone + std::fmt::Debug + serde::de::DeserializeOwned,
-{
-    let name = desired["metadata"]["name"]
-        .as_str()
-        .ok_or(Error::InvalidObject("an owned object without a name"))?
-        .to_owned();
-    let params = PatchParams::apply(MANAGER_NAME).force();
-    let api: Api<K> = api_for(obj, ctx)?;
-    Ok(api.patch(&name, &params, &Patch::Apply(&desired)).await?)
-}
-
 /// The StatefulSets of a Hwfka, as applied.
 struct Applied {
     zookeeper: StatefulSet,
     kafka: StatefulSet,
 }
 
-/// Applies the four objects of a Hwfka: ZooKeeper first, the brokers need it.
+/// Applies the four objects of a Hwfka (server-side apply: this controller owns the fields
+/// it sets, others' stay): ZooKeeper first, the brokers need it.
 async fn apply_owned_objects(obj: &Hwfka, ctx: &Context) -> Result<Applied> {
-    apply_owned::<Service>(obj, ctx, zookeeper_service(obj)?).await?;
-    let zookeeper = apply_owned(obj, ctx, zookeeper_statefulset(obj)?).await?;
-    apply_owned::<Service>(obj, ctx, kafka_service(obj)?).await?;
-    let kafka = apply_owned(obj, ctx, kafka_statefulset(obj)?).await?;
+    ctx.apply(&zookeeper_service(obj)?).await?;
+    let zookeeper = ctx.apply(&zookeeper_statefulset(obj)?).await?;
+    ctx.apply(&kafka_service(obj)?).await?;
+    let kafka = ctx.apply(&kafka_statefulset(obj)?).await?;
     Ok(Applied { zookeeper, kafka })
 }
 
@@ -447,20 +397,6 @@ fn ready_replicas(statefulset: &StatefulSet) -> i32 {
         return 0;
     }
     status.ready_replicas.unwrap_or(0)
-}
-
-/// Server-side apply of the status subresource: this controller owns what it sets.
-async fn patch_status(obj: &Hwfka, ctx: &Context, status: &HwfkaStatus) -> Result<()> {
-    let patch = json!({
-        "apiVersion": Hwfka::api_version(&()),
-        "kind": Hwfka::kind(&()),
-        "status": status,
-    });
-    let params = PatchParams::apply(MANAGER_NAME).force();
-    let api: Api<Hwfka> = api_for(obj, ctx)?;
-    api.patch_status(&obj.name_any(), &params, &Patch::Apply(&patch))
-        .await?;
-    Ok(())
 }
 
 /// The Hwfka exists and carries the finalizer: make the cluster match its spec.
@@ -482,7 +418,7 @@ async fn apply(obj: &Hwfka, ctx: &Context) -> Result<Action> {
 
     let generation = obj.meta().generation;
     let old = obj.status.clone().unwrap_or_default();
-    let was_available = is_condition_true(&old.conditions, AVAILABLE);
+    let was_available = conditions::is_true(&old.conditions, AVAILABLE);
     let mut status = HwfkaStatus {
         phase: Some(if running {
             HwfkaPhase::Running
@@ -504,26 +440,19 @@ async fn apply(obj: &Hwfka, ctx: &Context) -> Result<Action> {
         );
         ("Creating", message)
     };
-    for (type_, value) in [
-        (AVAILABLE, running),
-        (PROGRESSING, !running),
-        (DEGRADED, false),
-    ] {
-        let condition = condition(type_, value, reason, message.clone(), generation);
-        set_condition(&mut status.conditions, condition);
-    }
+    let state = if running {
+        State::Available
+    } else {
+        State::Progressing
+    };
+    conditions::set_state(&mut status.conditions, state, reason, &message, generation);
     if status != old {
-        patch_status(obj, ctx, &status).await?;
+        ctx.apply_status(obj, &status).await?;
     }
     if running && !was_available {
-        let event = Event {
-            type_: EventType::Normal,
-            reason: "Available".into(),
-            note: Some(format!("{name} is available: {message}")),
-            action: "Reconcile".into(),
-            secondary: None,
-        };
-        ctx.recorder.publish(&event, &obj.object_ref(&())).await?;
+        let note = format!("{name} is available: {message}");
+        ctx.publish(obj, EventType::Normal, "Available", "Reconcile", note)
+            .await?;
     }
     if running {
         // Reconcile again in a while even without changes, to correct drift.
@@ -540,12 +469,16 @@ async fn report_failure(obj: &Hwfka, ctx: &Context, error: &Error) {
     status.phase = Some(HwfkaPhase::Failed);
     let generation = obj.meta().generation;
     let message = error.to_string();
-    for (type_, value) in [(AVAILABLE, false), (PROGRESSING, false), (DEGRADED, true)] {
-        let condition = condition(type_, value, "Failed", message.clone(), generation);
-        set_condition(&mut status.conditions, condition);
-    }
+    let state = State::Degraded;
+    conditions::set_state(
+        &mut status.conditions,
+        state,
+        "Failed",
+        &message,
+        generation,
+    );
     if obj.status.as_ref() != Some(&status)
-        && let Err(e) = patch_status(obj, ctx, &status).await
+        && let Err(e) = ctx.apply_status(obj, &status).await
     {
         tracing::warn!(controller = CONTROLLER, error = %e, "could not report the failure");
     }
@@ -559,49 +492,28 @@ async fn cleanup(obj: &Hwfka, ctx: &Context) -> Result<Action> {
     let name = obj.name_any();
     tracing::info!(controller = CONTROLLER, %name, "cleaning up");
 
-    let event = Event {
-        type_: EventType::Normal,
-        reason: "Deleting".into(),
-        note: Some(format!("Cleaning up {name}")),
-        action: "Finalize".into(),
-        secondary: None,
-    };
-    ctx.recorder.publish(&event, &obj.object_ref(&())).await?;
+    let note = format!("Cleaning up {name}");
+    ctx.publish(obj, EventType::Normal, "Deleting", "Finalize", note)
+        .await?;
     Ok(Action::await_change())
 }
 
 #[cfg(test)]
 mod tests {
-    use std::future::Future;
-
-    use http::{Method, Request, Response};
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
     use k8s_openapi::jiff::Timestamp;
-    use kube::Client;
-    use kube::client::Body;
     use kubeforge::types::Condition;
+    use kubeforge_runtime::testing::{self, ApiServer, Method};
     use serde_json::{Value, json};
-    use tokio_util::sync::CancellationToken;
-    use tower_test::mock::{self, Handle};
 
     use super::*;
-    use crate::metrics::Metrics;
 
-    type ApiServer = Handle<Request<Body>, Response<Body>>;
-
+    /// The manager's name: the field manager of its applies.
+    const MANAGER: &str = "kafka-operator";
     const EVENTS: &str = "/apis/events.k8s.io/v1/namespaces/default/events";
     const SERVICES: &str = "/api/v1/namespaces/default/services";
     const STATEFULSETS: &str = "/apis/apps/v1/namespaces/default/statefulsets";
     const UID: &str = "8d5a2d36-3ec6-4a53-9ed2-1d4a4f9b3c01";
-
-    /// A context whose client talks to a mocked API server.
-    fn context() -> (Arc<Context>, ApiServer) {
-        let (service, server) = mock::pair::<Request<Body>, Response<Body>>();
-        let client = Client::new(service, "default");
-        let metrics = Arc::new(Metrics::default());
-        let ctx = Context::new(client, metrics, None, CancellationToken::new());
-        (Arc::new(ctx), server)
-    }
 
     /// The object the tests reconcile.
     fn object() -> Hwfka {
@@ -639,48 +551,29 @@ mod tests {
             .collect()
     }
 
-    /// Takes the next request, checks its method and path, answers it with `response` and
-    /// returns its query string and JSON body.
-    async fn expect(
+    /// Takes the next request, checks that it is a forced server-side apply of `path` by this
+    /// manager and answers it with the object `name` of `kind`, with `status` when given;
+    /// returns the patch.
+    async fn expect_apply(
         server: &mut ApiServer,
-        method: Method,
         path: &str,
-        response: Value,
-    ) -> (String, Value) {
-        let (request, send) = server.next_request().await.expect("a request");
-        assert_eq!(request.method(), method);
-        assert_eq!(request.uri().path(), path);
-        let query = request.uri().query().unwrap_or_default().to_owned();
-        let body = request.into_body().collect_bytes().await.unwrap();
-        let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        let response = Body::from(serde_json::to_vec(&response).unwrap());
-        send.send_response(Response::builder().body(response).unwrap());
-        (query, body)
-    }
-
-    /// Takes the next request, checks that it is a forced server-side apply patch of `path`
-    /// and answers it with the patch itself, plus `status` when given; returns the patch.
-    async fn expect_apply(server: &mut ApiServer, path: &str, status: Option<Value>) -> Value {
-        let (request, send) = server.next_request().await.expect("a request");
-        assert_eq!(request.method(), Method::PATCH);
-        assert_eq!(request.uri().path(), path);
-        let query = request.uri().query().unwrap_or_default().to_owned();
-        assert!(
-            query.contains(&format!("fieldManager={MANAGER_NAME}")),
-            "{query}"
-        );
-        assert!(query.contains("force=true"), "server-side apply: {query}");
-        let content_type = request.headers()[http::header::CONTENT_TYPE].clone();
-        assert_eq!(content_type, "application/apply-patch+yaml");
-        let body = request.into_body().collect_bytes().await.unwrap();
-        let patch: Value = serde_json::from_slice(&body).unwrap();
-        let mut response = patch.clone();
+        kind: &str,
+        status: Option<Value>,
+    ) -> Value {
+        let name = path.rsplit('/').next().unwrap();
+        let mut response =
+            json!({"kind": kind, "metadata": {"name": name, "namespace": "default"}});
         if let Some(status) = status {
             response["status"] = status;
         }
-        let response = Body::from(serde_json::to_vec(&response).unwrap());
-        send.send_response(Response::builder().body(response).unwrap());
-        patch
+        let request = server.expect(Method::PATCH, path, response).await;
+        let query = &request.query;
+        assert!(request.has_query("fieldManager", MANAGER), "{query}");
+        assert!(
+            request.has_query("force", "true"),
+            "server-side apply: {query}"
+        );
+        request.body
     }
 
     /// The four applies of a reconciliation, in order; the StatefulSets answer with
@@ -692,22 +585,22 @@ mod tests {
         kafka_ready: i32,
     ) -> [Value; 4] {
         let zk_service = format!("{SERVICES}/test-zookeeper-headless");
-        let zk_service = expect_apply(server, &zk_service, None).await;
+        let zk_service = expect_apply(server, &zk_service, "Service", None).await;
         let zk_status = json!({"replicas": 3, "readyReplicas": zookeeper_ready});
         let zk_path = format!("{STATEFULSETS}/test-zookeeper");
-        let zk = expect_apply(server, &zk_path, Some(zk_status)).await;
+        let zk = expect_apply(server, &zk_path, "StatefulSet", Some(zk_status)).await;
         let kafka_service = format!("{SERVICES}/test-kafka-headless");
-        let kafka_service = expect_apply(server, &kafka_service, None).await;
+        let kafka_service = expect_apply(server, &kafka_service, "Service", None).await;
         let kafka_status = json!({"replicas": 3, "readyReplicas": kafka_ready});
         let kafka_path = format!("{STATEFULSETS}/test-kafka");
-        let kafka = expect_apply(server, &kafka_path, Some(kafka_status)).await;
+        let kafka = expect_apply(server, &kafka_path, "StatefulSet", Some(kafka_status)).await;
         let patches = [zk_service, zk, kafka_service, kafka];
         for patch in &patches {
             let metadata = &patch["metadata"];
             assert_eq!(metadata["namespace"], "default");
             assert_eq!(
                 metadata["labels"]["app.kubernetes.io/managed-by"],
-                MANAGER_NAME
+                MANAGED_BY
             );
             assert_eq!(metadata["labels"]["app.kubernetes.io/instance"], "test");
             let owner = &metadata["ownerReferences"][0];
@@ -717,6 +610,20 @@ mod tests {
             assert_eq!(owner["controller"], true);
         }
         patches
+    }
+
+    /// Takes the status patch, checks that it is a forced server-side apply by this manager
+    /// and returns it.
+    async fn expect_status_apply(server: &mut ApiServer) -> Value {
+        let response = serde_json::to_value(with_finalizer(object())).unwrap();
+        let apply = server.expect(Method::PATCH, &status_path(), response).await;
+        let query = &apply.query;
+        assert!(apply.has_query("fieldManager", MANAGER), "{query}");
+        assert!(
+            apply.has_query("force", "true"),
+            "server-side apply: {query}"
+        );
+        apply.body
     }
 
     /// The status conditions of a status patch, as (type, status, reason).
@@ -746,37 +653,28 @@ mod tests {
     }
 
     /// Runs `reconcile` on `obj` against the API server that `serve` plays.
-    async fn reconcile_with<F>(
-        obj: Hwfka,
-        serve: impl FnOnce(ApiServer) -> F,
-    ) -> (Result<Action>, Arc<Context>)
+    async fn reconcile_with<S, F>(obj: Hwfka, serve: S) -> Result<Action>
     where
-        F: Future<Output = ()> + Send + 'static,
+        S: FnOnce(ApiServer) -> F,
+        F: std::future::Future<Output = ()> + Send + 'static,
     {
-        let (ctx, server) = context();
-        let server = tokio::spawn(serve(server));
-        let reconciled = reconcile(Arc::new(obj), ctx.clone());
-        let timeout = Duration::from_secs(10);
-        let result = tokio::time::timeout(timeout, reconciled).await;
-        let served = tokio::time::timeout(timeout, server).await;
-        served.expect("the API server got every request").unwrap();
-        (result.expect("reconcile finished in time"), ctx)
+        let (ctx, server) = testing::context(MANAGER, Default::default());
+        testing::serve_while(server, serve, reconcile(Arc::new(obj), ctx)).await
     }
 
     #[tokio::test]
     async fn adds_the_finalizer_first() {
-        let (result, ctx) = reconcile_with(object(), |mut server| async move {
+        let result = reconcile_with(object(), |mut server| async move {
             let response = serde_json::to_value(with_finalizer(object())).unwrap();
-            let (_, patch) = expect(&mut server, Method::PATCH, &object_path(), response).await;
+            let patch = server.expect(Method::PATCH, &object_path(), response).await;
             let expected = json!([
                 {"op": "test", "path": "/metadata/finalizers", "value": null},
                 {"op": "add", "path": "/metadata/finalizers", "value": [FINALIZER]},
             ]);
-            assert_eq!(patch, expected);
+            assert_eq!(patch.body, expected);
         })
         .await;
         assert_eq!(result.unwrap(), Action::await_change());
-        assert_eq!(ctx.metrics.reconciles(CONTROLLER), 1);
     }
 
     #[tokio::test]
@@ -785,7 +683,7 @@ mod tests {
         obj.spec.storage_class = Some("fast".into());
         obj.spec.replicas = 3;
         obj.spec.zookeeper_replicas = 3;
-        let (result, _) = reconcile_with(obj, |mut server| async move {
+        let result = reconcile_with(obj, |mut server| async move {
             let [zk_service, zk, kafka_service, kafka] =
                 expect_owned_applies(&mut server, 1, 0).await;
 
@@ -853,9 +751,7 @@ mod tests {
             );
 
             // Not every pod is ready: Creating.
-            let response = serde_json::to_value(with_finalizer(object())).unwrap();
-            let (query, patch) = expect(&mut server, Method::PATCH, &status_path(), response).await;
-            assert!(query.contains("force=true"), "server-side apply: {query}");
+            let patch = expect_status_apply(&mut server).await;
             assert_eq!(patch["apiVersion"], "kafka.example.com/v1");
             assert_eq!(patch["kind"], "Hwfka");
             let status = &patch["status"];
@@ -881,7 +777,7 @@ mod tests {
         let mut obj = with_finalizer(object());
         obj.spec.replicas = 1;
         obj.spec.zookeeper_replicas = 5;
-        let (result, _) = reconcile_with(obj, |mut server| async move {
+        let result = reconcile_with(obj, |mut server| async move {
             let [_, zk, _, kafka] = expect_owned_applies(&mut server, 0, 0).await;
             assert_eq!(zk["spec"]["replicas"], 5);
             assert_eq!(kafka["spec"]["replicas"], 1);
@@ -893,8 +789,7 @@ mod tests {
                 *env_var(&kafka, "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR"),
                 "1"
             );
-            let response = serde_json::to_value(with_finalizer(object())).unwrap();
-            let (_, patch) = expect(&mut server, Method::PATCH, &status_path(), response).await;
+            let patch = expect_status_apply(&mut server).await;
             let brokers = ["test-kafka-0.test-kafka-headless.default.svc:9092"];
             assert_eq!(patch["status"]["brokers"], json!(brokers));
             assert_eq!(patch["status"]["phase"], "Creating");
@@ -905,10 +800,9 @@ mod tests {
 
     #[tokio::test]
     async fn reports_running_with_the_broker_endpoints_and_records_an_event() {
-        let (result, _) = reconcile_with(with_finalizer(object()), |mut server| async move {
+        let result = reconcile_with(with_finalizer(object()), |mut server| async move {
             expect_owned_applies(&mut server, 3, 3).await;
-            let response = serde_json::to_value(with_finalizer(object())).unwrap();
-            let (_, patch) = expect(&mut server, Method::PATCH, &status_path(), response).await;
+            let patch = expect_status_apply(&mut server).await;
             let status = &patch["status"];
             assert_eq!(status["phase"], "Running");
             assert_eq!(status["readyBrokers"], 3);
@@ -921,10 +815,10 @@ mod tests {
             assert_eq!(conditions(&patch), summary(&expected));
             let observed = &status["conditions"][0]["observedGeneration"];
             assert_eq!(*observed, 1);
-            let (_, event) = expect(&mut server, Method::POST, EVENTS, json!({})).await;
-            assert_eq!(event["reason"], "Available");
-            assert_eq!(event["type"], "Normal");
-            assert_eq!(event["regarding"]["name"], "test");
+            let event = server.expect(Method::POST, EVENTS, json!({})).await;
+            assert_eq!(event.body["reason"], "Available");
+            assert_eq!(event.body["type"], "Normal");
+            assert_eq!(event.body["regarding"]["name"], "test");
         })
         .await;
         assert_eq!(result.unwrap(), Action::requeue(RUNNING_REQUEUE));
@@ -938,20 +832,18 @@ mod tests {
         status.brokers = brokers();
         status.ready_brokers = 3;
         let message = "3 brokers and 3 ZooKeeper servers are ready";
-        for (type_, value) in [(AVAILABLE, true), (PROGRESSING, false), (DEGRADED, false)] {
-            let condition = condition(type_, value, "Running", message, Some(1));
-            set_condition(&mut status.conditions, condition);
-        }
+        let state = State::Available;
+        conditions::set_state(&mut status.conditions, state, "Running", message, Some(1));
         // Only the applies: no status patch, no event.
-        let (result, _) = reconcile_with(obj, |mut server| async move {
+        let result = reconcile_with(obj, |mut server| async move {
             expect_owned_applies(&mut server, 3, 3).await;
         })
         .await;
         assert_eq!(result.unwrap(), Action::requeue(RUNNING_REQUEUE));
     }
 
-    #[tokio::test]
-    async fn a_statefulset_that_has_not_seen_its_spec_is_not_ready() {
+    #[test]
+    fn a_statefulset_that_has_not_seen_its_spec_is_not_ready() {
         let mut sts: StatefulSet = serde_json::from_value(json!({
             "metadata": {"name": "test-kafka", "generation": 2},
             "status": {"replicas": 3, "readyReplicas": 3, "observedGeneration": 1},
@@ -967,36 +859,32 @@ mod tests {
     #[tokio::test]
     async fn cleans_up_and_removes_the_finalizer_on_deletion() {
         let obj = deleting(with_finalizer(object()));
-        let (result, _) = reconcile_with(obj, |mut server| async move {
-            let (_, event) = expect(&mut server, Method::POST, EVENTS, json!({})).await;
-            assert_eq!(event["reason"], "Deleting");
+        let result = reconcile_with(obj, |mut server| async move {
+            let event = server.expect(Method::POST, EVENTS, json!({})).await;
+            assert_eq!(event.body["reason"], "Deleting");
             let response = serde_json::to_value(deleting(object())).unwrap();
-            let (_, patch) = expect(&mut server, Method::PATCH, &object_path(), response).await;
+            let patch = server.expect(Method::PATCH, &object_path(), response).await;
             let expected = json!([
                 {"op": "test", "path": "/metadata/finalizers/0", "value": FINALIZER},
                 {"op": "remove", "path": "/metadata/finalizers/0"},
             ]);
-            assert_eq!(patch, expected);
+            assert_eq!(patch.body, expected);
         })
         .await;
         assert_eq!(result.unwrap(), Action::await_change());
     }
 
     #[tokio::test]
-    async fn a_failed_request_reports_failed_fails_the_reconciliation_and_backs_off() {
-        let (result, ctx) = reconcile_with(with_finalizer(object()), |mut server| async move {
-            let (request, send) = server.next_request().await.expect("a request");
-            assert_eq!(
-                request.uri().path(),
-                format!("{SERVICES}/test-zookeeper-headless")
-            );
-            let status = json!({"kind": "Status", "apiVersion": "v1", "status": "Failure",
-                "message": "boom", "reason": "InternalError", "code": 500});
-            let body = Body::from(serde_json::to_vec(&status).unwrap());
-            send.send_response(Response::builder().status(500).body(body).unwrap());
+    async fn a_failed_request_reports_failed_and_fails_the_reconciliation() {
+        let result = reconcile_with(with_finalizer(object()), |mut server| async move {
+            let path = format!("{SERVICES}/test-zookeeper-headless");
+            let mut failure = testing::status(500, "InternalError");
+            failure["message"] = json!("boom");
+            server
+                .expect_status(Method::PATCH, &path, 500, failure)
+                .await;
             // The failure goes into the status.
-            let response = serde_json::to_value(with_finalizer(object())).unwrap();
-            let (_, patch) = expect(&mut server, Method::PATCH, &status_path(), response).await;
+            let patch = expect_status_apply(&mut server).await;
             assert_eq!(patch["status"]["phase"], "Failed");
             let expected = [
                 (AVAILABLE, "False", "Failed"),
@@ -1010,39 +898,19 @@ mod tests {
             assert!(message.contains("boom"), "{message}");
         })
         .await;
-        let err = result.unwrap_err();
-        assert!(matches!(err, Error::Finalizer(_)), "{err:?}");
-        let obj = Arc::new(with_finalizer(object()));
-        let first = error_policy(obj.clone(), &err, ctx.clone());
-        let second = error_policy(obj, &err, ctx.clone());
-        assert_eq!(first, Action::requeue(Duration::from_secs(1)));
-        assert_eq!(second, Action::requeue(Duration::from_secs(2)));
-        assert_eq!(ctx.metrics.errors(CONTROLLER), 2);
+        // run_controller requeues it with a backoff.
+        assert!(matches!(result, Err(Error::Finalizer(_))), "{result:?}");
     }
 
     #[tokio::test]
-    async fn error_policy_backs_off_exponentially() {
-        let (ctx, _server) = context();
-        let obj = Arc::new(object());
-        let err = Error::InvalidObject("test");
-        let actions: Vec<_> = (0..3)
-            .map(|_| error_policy(obj.clone(), &err, ctx.clone()))
-            .collect();
-        let expected = [1, 2, 4].map(|s| Action::requeue(Duration::from_secs(s)));
-        assert_eq!(actions, expected);
-        assert_eq!(ctx.metrics.errors(CONTROLLER), 3);
-        // A successful reconciliation resets the backoff.
-        ctx.backoff.reset(&backoff_key(CONTROLLER, obj.as_ref()));
-        let action = error_policy(obj, &err, ctx);
-        assert_eq!(action, Action::requeue(Duration::from_secs(1)));
-    }
-
-    #[test]
-    fn an_object_without_a_namespace_is_invalid() {
+    async fn an_object_without_a_namespace_is_invalid() {
         let obj = Hwfka::new("test", Default::default());
         assert!(matches!(
             broker_endpoints(&obj),
             Err(Error::InvalidObject("no namespace"))
         ));
+        // Rejected before any request.
+        let result = reconcile_with(obj, |server| async move { drop(server) }).await;
+        assert!(matches!(result, Err(Error::InvalidObject(_))), "{result:?}");
     }
 }

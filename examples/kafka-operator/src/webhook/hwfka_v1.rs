@@ -8,7 +8,7 @@ use kubeforge::webhook::WebhookServer;
 
 use kafka_operator_api::v1::Hwfka;
 
-/// Registers the webhooks of this module on `server` (called by [`super::server`]).
+/// Registers the webhooks of this module on `server` (called by [`super::register`]).
 pub fn register(mut server: WebhookServer) -> WebhookServer {
     let mut conversion = Conversion::<Hwfka>::new();
     conversion = conversion.spoke::<kafka_operator_api::v2::Hwfka>();
@@ -81,6 +81,31 @@ mod tests {
         assert_eq!(v1["spec"]["zookeeperReplicas"], 3);
         assert_eq!(v1["spec"]["storageSize"], "1Gi");
         assert!(v1["spec"].get("storageClass").is_none());
+    }
+
+    #[tokio::test]
+    async fn the_server_answers_a_conversion_review() {
+        let review = json!({
+            "apiVersion": "apiextensions.k8s.io/v1",
+            "kind": "ConversionReview",
+            "request": {
+                "uid": "705ab4f5-6393-11e8-b7cc-42010a800002",
+                "desiredAPIVersion": "kafka.example.com/v2",
+                "objects": [v1()],
+            }
+        });
+        let server = crate::webhook::register(WebhookServer::new("/nonexistent"));
+        assert_eq!(server.paths(), ["/convert"]);
+        let (status, answer) =
+            kubeforge_runtime::testing::webhook::review(server, "/convert", &review).await;
+        assert_eq!(status, 200);
+        let response = &answer["response"];
+        assert_eq!(response["uid"], "705ab4f5-6393-11e8-b7cc-42010a800002");
+        assert_eq!(response["result"]["status"], "Success");
+        let converted = &response["convertedObjects"][0];
+        assert_eq!(converted["apiVersion"], "kafka.example.com/v2");
+        assert_eq!(converted["spec"]["kafka"]["storage"]["size"], "5Gi");
+        assert_eq!(converted["spec"]["zookeeper"]["replicas"], 1);
     }
 
     #[test]

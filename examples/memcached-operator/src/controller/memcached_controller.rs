@@ -2,28 +2,21 @@
 //! `spec.size` pods for every Memcached, and reports how that goes in its status conditions.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::api::core::v1::{Capabilities, Container, PodSecurityContext, PodSpec};
 use k8s_openapi::api::core::v1::{ContainerPort, PodTemplateSpec, SeccompProfile, SecurityContext};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
-use kube::api::{ListParams, Patch, PatchParams, PostParams};
-use kube::runtime::controller::{Action, Controller};
-use kube::runtime::events::{Event, EventType};
-use kube::runtime::finalizer::{Event as FinalizerEvent, finalizer};
+use kube::api::ListParams;
 use kube::runtime::watcher;
-use kube::{Api, Resource, ResourceExt};
-use kubeforge::rbac;
+use kubeforge_runtime::conditions::State;
+use kubeforge_runtime::prelude::*;
 
 use memcached_operator_api::v1alpha1::Memcached;
 
-use super::{AVAILABLE, DEGRADED, MANAGER_NAME, PROGRESSING};
-use super::{Context, Error, Result};
-use super::{backoff_key, condition, is_condition_true, set_condition};
+use super::Context;
 
 /// The name of this controller in logs and metrics.
 pub const CONTROLLER: &str = "memcached";
@@ -51,37 +44,21 @@ const COMMAND: &[&str] = &[
 /// The `app.kubernetes.io/name` of the pods.
 const APP: &str = "memcached";
 
+/// The `app.kubernetes.io/part-of` of the Deployments.
+const PART_OF: &str = "memcached-operator";
+
 /// Marks the Deployments this controller manages; it watches only those.
 const MANAGED_BY: &str = "MemcachedController";
 
 /// Runs the controller until the manager shuts down.
 pub async fn run(ctx: Arc<Context>) -> Result<()> {
     let api: Api<Memcached> = ctx.watched_api();
-    // Fail early, with a hint, when the CRD is not installed.
-    if let Err(e) = api.list(&ListParams::default().limit(1)).await {
-        tracing::error!(
-            controller = CONTROLLER,
-            "is the CRD installed? (`cargo xtask install`)"
-        );
-        return Err(e.into());
-    }
     let deployments: Api<Deployment> = ctx.watched_api();
     let owned =
         watcher::Config::default().labels(&format!("app.kubernetes.io/managed-by={MANAGED_BY}"));
     tracing::info!(controller = CONTROLLER, image = %image(), "starting");
-    Controller::new(api, watcher::Config::default().any_semantic())
-        .owns(deployments, owned)
-        .graceful_shutdown_on(ctx.shutdown.clone().cancelled_owned())
-        .run(reconcile, error_policy, ctx)
-        .for_each(|result| async move {
-            match result {
-                Ok((obj, _)) => tracing::debug!(controller = CONTROLLER, %obj, "reconciled"),
-                Err(e) => tracing::debug!(controller = CONTROLLER, error = %e, "failed"),
-            }
-        })
-        .await;
-    tracing::info!(controller = CONTROLLER, "stopped");
-    Ok(())
+    let controller = controller_for(&ctx, api).await?.owns(deployments, owned);
+    run_controller(CONTROLLER, controller, reconcile, ctx).await
 }
 
 /// The image to run: [`IMAGE_ENV`] when set, else [`DEFAULT_IMAGE`].
@@ -104,12 +81,7 @@ pub fn image() -> String {
 #[rbac(groups = "", resources = "pods", verbs = "get;list;watch")] // status.nodes
 #[rbac(groups = "events.k8s.io", resources = "events", verbs = "create;patch")]
 pub async fn reconcile(obj: Arc<Memcached>, ctx: Arc<Context>) -> Result<Action> {
-    let _timer = ctx.metrics.reconcile_started(CONTROLLER);
-    let key = backoff_key(CONTROLLER, obj.as_ref());
-    let namespace = obj
-        .namespace()
-        .ok_or(Error::InvalidObject("no namespace"))?;
-    let api: Api<Memcached> = Api::namespaced(ctx.client.clone(), &namespace);
+    let api = ctx.api_for(obj.as_ref());
     let action = finalizer(&api, FINALIZER, obj, |event| async {
         match event {
             FinalizerEvent::Apply(obj) => apply(&obj, &ctx).await,
@@ -118,13 +90,7 @@ pub async fn reconcile(obj: Arc<Memcached>, ctx: Arc<Context>) -> Result<Action>
     })
     .await
     .map_err(Box::new)?;
-    ctx.backoff.reset(&key);
     Ok(action)
-}
-
-/// Requeues a Memcached whose reconciliation failed, with an exponential backoff.
-pub fn error_policy(obj: Arc<Memcached>, err: &Error, ctx: Arc<Context>) -> Action {
-    ctx.requeue_on_error(CONTROLLER, obj.as_ref(), err)
 }
 
 /// The labels that select the pods of a Memcached's Deployment (immutable once created).
@@ -152,7 +118,7 @@ pub fn deployment_for(obj: &Memcached, image: &str) -> Result<Deployment> {
     let selector = selector_labels(&name);
     let mut labels = selector.clone();
     labels.insert("app.kubernetes.io/managed-by".into(), MANAGED_BY.into());
-    labels.insert("app.kubernetes.io/part-of".into(), MANAGER_NAME.into());
+    labels.insert("app.kubernetes.io/part-of".into(), PART_OF.into());
     let container = Container {
         name: "memcached".into(),
         image: Some(image.into()),
@@ -233,19 +199,15 @@ async fn apply(obj: &Memcached, ctx: &Context) -> Result<Action> {
         Err((reason, error)) => {
             let message = error.to_string();
             tracing::warn!(controller = CONTROLLER, %name, %message, "degraded");
-            for (type_, value) in [(AVAILABLE, false), (PROGRESSING, false), (DEGRADED, true)] {
-                let condition = condition(type_, value, reason, message.clone(), generation);
-                set_condition(&mut status.conditions, condition);
-            }
-            let mut failed = obj.clone();
-            failed.status = Some(status);
-            apply_status(&failed, ctx).await?;
+            let state = State::Degraded;
+            conditions::set_state(&mut status.conditions, state, reason, &message, generation);
+            ctx.apply_status(obj, &status).await?;
             return Err(error);
         }
     };
     if let Some((reason, note)) = change {
-        let event = event(EventType::Normal, reason, note);
-        ctx.recorder.publish(&event, &obj.object_ref(&())).await?;
+        ctx.publish(obj, EventType::Normal, reason, "Reconcile", note)
+            .await?;
     }
 
     let ready = deployment
@@ -254,7 +216,7 @@ async fn apply(obj: &Memcached, ctx: &Context) -> Result<Action> {
         .and_then(|s| s.ready_replicas)
         .unwrap_or(0);
     let available = ready >= size;
-    let was_available = is_condition_true(&status.conditions, AVAILABLE);
+    let was_available = conditions::is_true(&status.conditions, AVAILABLE);
     let message = format!("Deployment {name} has {ready} of {size} replicas ready");
     // The pods' names, and what the scale subresource reads (`kubectl scale`, autoscalers).
     let namespace = obj.namespace().unwrap_or_default();
@@ -282,68 +244,55 @@ async fn apply(obj: &Memcached, ctx: &Context) -> Result<Action> {
         status.ready_replicas,
         status.selector,
     ) = observed;
-    let (reason, progressing) = match available {
-        true => ("Reconciled", false),
-        false => ("Scaling", true),
+    let (state, reason) = match available {
+        true => (State::Available, "Reconciled"),
+        false => (State::Progressing, "Scaling"),
     };
-    let conditions = [
-        (AVAILABLE, available),
-        (PROGRESSING, progressing),
-        (DEGRADED, false),
-    ];
-    for (type_, value) in conditions {
-        let condition = condition(type_, value, reason, message.clone(), generation);
-        changed |= set_condition(&mut status.conditions, condition);
-    }
+    changed |= conditions::set_state(&mut status.conditions, state, reason, &message, generation);
     if changed {
-        let mut updated = obj.clone();
-        updated.status = Some(status);
-        apply_status(&updated, ctx).await?;
+        ctx.apply_status(obj, &status).await?;
     }
     if available && !was_available {
-        let event = event(EventType::Normal, "Available", message);
-        ctx.recorder.publish(&event, &obj.object_ref(&())).await?;
+        ctx.publish(obj, EventType::Normal, "Available", "Reconcile", message)
+            .await?;
     }
     // The owned Deployment's changes wake this controller; requeue anyway to correct drift.
     let requeue = if available { 300 } else { 60 };
     Ok(Action::requeue(Duration::from_secs(requeue)))
 }
 
-/// Creates the Memcached's Deployment, or sets its replicas to `spec.size`.
+/// Applies the Memcached's Deployment (server-side apply: this controller owns the
+/// fields it sets, others' stay), refusing one another owner controls.
 async fn ensure_deployment(obj: &Memcached, ctx: &Context) -> Result<Ensured, Failure> {
     let name = obj.name_any();
     let size = obj.spec.size;
-    let namespace = obj.namespace().unwrap_or_default();
+    let no_namespace = || ("InvalidObject", Error::InvalidObject("no namespace"));
+    let namespace = obj.namespace().ok_or_else(no_namespace)?;
     let deployments: Api<Deployment> = Api::namespaced(ctx.client.clone(), &namespace);
     let failed = |e: kube::Error| ("DeploymentFailed", Error::from(e));
-    let params = PatchParams {
-        field_manager: Some(MANAGER_NAME.into()),
-        ..Default::default()
-    };
-    match deployments.get_opt(&name).await.map_err(failed)? {
-        None => {
-            let desired = deployment_for(obj, &image()).map_err(|e| ("InvalidObject", e))?;
-            let params = PostParams {
-                field_manager: params.field_manager,
-                ..Default::default()
-            };
-            let created = deployments.create(&params, &desired).await;
-            let note = format!("Created Deployment {name} with {size} replicas");
-            Ok((created.map_err(failed)?, Some(("Created", note))))
-        }
-        Some(existing) if !owned_by(&existing, obj) => {
-            let error = Error::InvalidObject("its Deployment is controlled by another owner");
-            Err(("DeploymentConflict", error))
-        }
-        Some(existing) if replicas(&existing) != size => {
-            let from = replicas(&existing);
-            let patch = Patch::Merge(serde_json::json!({ "spec": { "replicas": size } }));
-            let resized = deployments.patch(&name, &params, &patch).await;
-            let note = format!("Resized Deployment {name} from {from} to {size} replicas");
-            Ok((resized.map_err(failed)?, Some(("Resized", note))))
-        }
-        Some(existing) => Ok((existing, None)),
+    let existing = deployments.get_opt(&name).await.map_err(failed)?;
+    if let Some(existing) = &existing
+        && !owned_by(existing, obj)
+    {
+        let error = Error::InvalidObject("its Deployment is controlled by another owner");
+        return Err(("DeploymentConflict", error));
     }
+    let desired = deployment_for(obj, &image());
+    let desired = desired.map_err(|e| ("InvalidObject", e))?;
+    let applied = ctx.apply(&desired).await;
+    let applied = applied.map_err(|e| ("DeploymentFailed", e))?;
+    let change = match existing.map(|existing| replicas(&existing)) {
+        None => {
+            let note = format!("Created Deployment {name} with {size} replicas");
+            Some(("Created", note))
+        }
+        Some(from) if from != size => {
+            let note = format!("Resized Deployment {name} from {from} to {size} replicas");
+            Some(("Resized", note))
+        }
+        Some(_) => None,
+    };
+    Ok((applied, change))
 }
 
 /// Whether `deployment` is controlled by `obj`.
@@ -363,31 +312,6 @@ fn replicas(deployment: &Deployment) -> i32 {
         .unwrap_or(1)
 }
 
-/// Server-side apply of `obj`'s status subresource: this controller owns what it sets.
-async fn apply_status(obj: &Memcached, ctx: &Context) -> Result<()> {
-    let patch = serde_json::json!({
-        "apiVersion": Memcached::api_version(&()),
-        "kind": Memcached::kind(&()),
-        "status": obj.status,
-    });
-    let namespace = obj.namespace().unwrap_or_default();
-    let api: Api<Memcached> = Api::namespaced(ctx.client.clone(), &namespace);
-    let params = PatchParams::apply(MANAGER_NAME).force();
-    api.patch_status(&obj.name_any(), &params, &Patch::Apply(&patch))
-        .await?;
-    Ok(())
-}
-
-fn event(type_: EventType, reason: &str, note: String) -> Event {
-    Event {
-        type_,
-        reason: reason.into(),
-        note: Some(note),
-        action: "Reconcile".into(),
-        secondary: None,
-    }
-}
-
 /// The Memcached is being deleted. Its Deployment goes with it (owner reference); the
 /// finalizer is where to release what Kubernetes does not garbage-collect.
 async fn cleanup(obj: &Memcached, ctx: &Context) -> Result<Action> {
@@ -398,43 +322,26 @@ async fn cleanup(obj: &Memcached, ctx: &Context) -> Result<Action> {
     // an owner reference). Return an error to retry later: the object stays until cleanup succeeds.
 
     let note = format!("Custom resource {name} is being deleted");
-    let event = event(EventType::Warning, "Deleting", note);
-    ctx.recorder.publish(&event, &obj.object_ref(&())).await?;
+    ctx.publish(obj, EventType::Warning, "Deleting", "Finalize", note)
+        .await?;
     Ok(Action::await_change())
 }
 
 #[cfg(test)]
 mod tests {
-    use std::future::Future;
-
-    use http::{Method, Request, Response};
     use k8s_openapi::api::apps::v1::DeploymentStatus;
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
     use k8s_openapi::jiff::Timestamp;
-    use kube::Client;
-    use kube::client::Body;
     use kubeforge::types::Condition;
+    use kubeforge_runtime::testing::{self, ApiServer, Method, Request};
     use serde_json::{Value, json};
-    use tokio_util::sync::CancellationToken;
-    use tower_test::mock::{self, Handle};
 
     use super::*;
-    use crate::metrics::Metrics;
 
-    type ApiServer = Handle<Request<Body>, Response<Body>>;
-
+    const MANAGER: &str = "memcached-operator";
     const EVENTS: &str = "/apis/events.k8s.io/v1/namespaces/default/events";
-    const DEPLOYMENTS: &str = "/apis/apps/v1/namespaces/default/deployments";
+    const DEPLOYMENT: &str = "/apis/apps/v1/namespaces/default/deployments/test";
     const UID: &str = "8d5a2d36-3ec6-4a53-9ed2-1d4a4f9b3c01";
-
-    /// A context whose client talks to a mocked API server.
-    fn context() -> (Arc<Context>, ApiServer) {
-        let (service, server) = mock::pair::<Request<Body>, Response<Body>>();
-        let client = Client::new(service, "default");
-        let metrics = Arc::new(Metrics::default());
-        let ctx = Context::new(client, metrics, None, CancellationToken::new());
-        (Arc::new(ctx), server)
-    }
 
     /// The object the tests reconcile: size 2, carrying the finalizer.
     fn object() -> Memcached {
@@ -453,7 +360,7 @@ mod tests {
     }
 
     /// The Deployment of `object()` as the API server would return it.
-    fn deployment(replicas: i32, ready: i32) -> Deployment {
+    fn deployment(replicas: i32, ready: i32) -> Value {
         let mut deployment = deployment_for(&object(), DEFAULT_IMAGE).unwrap();
         if let Some(spec) = deployment.spec.as_mut() {
             spec.replicas = Some(replicas);
@@ -463,7 +370,7 @@ mod tests {
             ready_replicas: Some(ready),
             ..Default::default()
         });
-        deployment
+        serde_json::to_value(deployment).unwrap()
     }
 
     fn object_path() -> String {
@@ -471,39 +378,15 @@ mod tests {
         format!("{collection}/test")
     }
 
-    fn not_found() -> (u16, Value) {
-        let status = json!({"kind": "Status", "apiVersion": "v1", "status": "Failure",
-            "message": "not found", "reason": "NotFound", "code": 404});
-        (404, status)
+    fn not_found() -> Value {
+        testing::status(404, "NotFound")
     }
 
-    fn internal_error() -> (u16, Value) {
-        let status = json!({"kind": "Status", "apiVersion": "v1", "status": "Failure",
-            "message": "boom", "reason": "InternalError", "code": 500});
-        (500, status)
-    }
-
-    fn ok(value: impl serde::Serialize) -> (u16, Value) {
-        (200, serde_json::to_value(value).unwrap())
-    }
-
-    /// Takes the next request, checks its method and path, answers it and returns its query
-    /// string and JSON body.
-    async fn expect(
-        server: &mut ApiServer,
-        method: Method,
-        path: &str,
-        (code, response): (u16, Value),
-    ) -> (String, Value) {
-        let (request, send) = server.next_request().await.expect("a request");
-        assert_eq!(request.method(), method, "{}", request.uri());
-        assert_eq!(request.uri().path(), path);
-        let query = request.uri().query().unwrap_or_default().to_owned();
-        let body = request.into_body().collect_bytes().await.unwrap();
-        let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        let response = Body::from(serde_json::to_vec(&response).unwrap());
-        send.send_response(Response::builder().status(code).body(response).unwrap());
-        (query, body)
+    /// Checks a server-side apply by this manager.
+    fn assert_applied(request: &Request) {
+        let query = &request.query;
+        assert!(request.has_query("fieldManager", MANAGER), "{query}");
+        assert!(request.has_query("force", "true"), "not applied: {query}");
     }
 
     const PODS: &str = "/api/v1/namespaces/default/pods";
@@ -515,7 +398,8 @@ mod tests {
             .map(|name| json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name}}))
             .collect();
         let list = json!({"apiVersion": "v1", "kind": "PodList", "metadata": {}, "items": items});
-        let (query, _) = expect(server, Method::GET, PODS, ok(list)).await;
+        let request = server.expect(Method::GET, PODS, list).await;
+        let query = &request.query;
         let selector = query
             .replace("%3D", "=")
             .replace("%2C", ",")
@@ -530,10 +414,10 @@ mod tests {
     /// Takes a status patch and returns its conditions as (type, status, reason).
     async fn expect_status(server: &mut ApiServer) -> Vec<(String, String, String)> {
         let path = format!("{}/status", object_path());
-        let (query, patch) = expect(server, Method::PATCH, &path, ok(object())).await;
-        assert!(query.contains(&format!("fieldManager={MANAGER_NAME}")));
-        assert!(query.contains("force=true"), "server-side apply: {query}");
-        let conditions = patch["status"]["conditions"].clone();
+        let response = serde_json::to_value(object()).unwrap();
+        let patch = server.expect(Method::PATCH, &path, response).await;
+        assert_applied(&patch);
+        let conditions = patch.body["status"]["conditions"].clone();
         let conditions: Vec<Condition> = serde_json::from_value(conditions).unwrap();
         conditions
             .into_iter()
@@ -560,21 +444,13 @@ mod tests {
     }
 
     /// Runs `reconcile` on `obj` against the API server that `serve` plays.
-    async fn reconcile_with<F>(
-        obj: Memcached,
-        serve: impl FnOnce(ApiServer) -> F,
-    ) -> (Result<Action>, Arc<Context>)
+    async fn reconcile_with<S, F>(obj: Memcached, serve: S) -> Result<Action>
     where
-        F: Future<Output = ()> + Send + 'static,
+        S: FnOnce(ApiServer) -> F,
+        F: std::future::Future<Output = ()> + Send + 'static,
     {
-        let (ctx, server) = context();
-        let server = tokio::spawn(serve(server));
-        let reconciled = reconcile(Arc::new(obj), ctx.clone());
-        let timeout = Duration::from_secs(10);
-        let result = tokio::time::timeout(timeout, reconciled).await;
-        let served = tokio::time::timeout(timeout, server).await;
-        served.expect("the API server got every request").unwrap();
-        (result.expect("reconcile finished in time"), ctx)
+        let (ctx, server) = testing::context(MANAGER, Default::default());
+        testing::serve_while(server, serve, reconcile(Arc::new(obj), ctx)).await
     }
 
     #[test]
@@ -604,59 +480,53 @@ mod tests {
     async fn adds_the_finalizer_first() {
         let mut obj = object();
         obj.meta_mut().finalizers = None;
-        let (result, _) = reconcile_with(obj, |mut server| async move {
-            let (_, patch) = expect(&mut server, Method::PATCH, &object_path(), ok(object())).await;
+        let result = reconcile_with(obj, |mut server| async move {
+            let response = serde_json::to_value(object()).unwrap();
+            let patch = server.expect(Method::PATCH, &object_path(), response).await;
             let expected = json!([
                 {"op": "test", "path": "/metadata/finalizers", "value": null},
                 {"op": "add", "path": "/metadata/finalizers", "value": [FINALIZER]},
             ]);
-            assert_eq!(patch, expected);
+            assert_eq!(patch.body, expected);
         })
         .await;
         assert_eq!(result.unwrap(), Action::await_change());
     }
 
     #[tokio::test]
-    async fn creates_the_deployment_and_reports_progress() {
-        let (result, ctx) = reconcile_with(object(), |mut server| async move {
-            let path = format!("{DEPLOYMENTS}/test");
-            expect(&mut server, Method::GET, &path, not_found()).await;
-            let (query, created) =
-                expect(&mut server, Method::POST, DEPLOYMENTS, ok(deployment(2, 0))).await;
-            assert!(query.contains(&format!("fieldManager={MANAGER_NAME}")));
-            assert_eq!(created["spec"]["replicas"], 2);
-            assert_eq!(
-                created["spec"]["template"]["spec"]["containers"][0]["image"],
-                DEFAULT_IMAGE
-            );
-            assert_eq!(created["metadata"]["ownerReferences"][0]["uid"], UID);
-            let (_, event) = expect(&mut server, Method::POST, EVENTS, ok(json!({}))).await;
-            assert_eq!(event["reason"], "Created");
+    async fn applies_the_deployment_and_reports_progress() {
+        let result = reconcile_with(object(), |mut server| async move {
+            let (get, patch) = (Method::GET, Method::PATCH);
+            let missing = not_found();
+            server.expect_status(get, DEPLOYMENT, 404, missing).await;
+            let applied = server.expect(patch, DEPLOYMENT, deployment(2, 0)).await;
+            assert_applied(&applied);
+            assert_eq!(applied.body["spec"]["replicas"], 2);
+            let image = &applied.body["spec"]["template"]["spec"]["containers"][0]["image"];
+            assert_eq!(image, DEFAULT_IMAGE);
+            assert_eq!(applied.body["metadata"]["ownerReferences"][0]["uid"], UID);
+            let event = server.expect(Method::POST, EVENTS, json!({})).await;
+            assert_eq!(event.body["reason"], "Created");
             expect_pods(&mut server, &[]).await;
-            assert_eq!(
-                expect_status(&mut server).await,
-                conditions("False", "True", "False", "Scaling")
-            );
+            let expected = conditions("False", "True", "False", "Scaling");
+            assert_eq!(expect_status(&mut server).await, expected);
         })
         .await;
         assert_eq!(result.unwrap(), Action::requeue(Duration::from_secs(60)));
-        assert_eq!(ctx.metrics.reconciles(CONTROLLER), 1);
     }
 
     #[tokio::test]
     async fn resizes_the_deployment_to_spec_size() {
-        let (result, _) = reconcile_with(object(), |mut server| async move {
-            let path = format!("{DEPLOYMENTS}/test");
-            expect(&mut server, Method::GET, &path, ok(deployment(1, 1))).await;
-            let (_, patch) = expect(&mut server, Method::PATCH, &path, ok(deployment(2, 1))).await;
-            assert_eq!(patch, json!({"spec": {"replicas": 2}}));
-            let (_, event) = expect(&mut server, Method::POST, EVENTS, ok(json!({}))).await;
-            assert_eq!(event["reason"], "Resized");
+        let result = reconcile_with(object(), |mut server| async move {
+            let (get, patch) = (Method::GET, Method::PATCH);
+            server.expect(get, DEPLOYMENT, deployment(1, 1)).await;
+            let applied = server.expect(patch, DEPLOYMENT, deployment(2, 1)).await;
+            assert_eq!(applied.body["spec"]["replicas"], 2);
+            let event = server.expect(Method::POST, EVENTS, json!({})).await;
+            assert_eq!(event.body["reason"], "Resized");
             expect_pods(&mut server, &["test-a"]).await;
-            assert_eq!(
-                expect_status(&mut server).await,
-                conditions("False", "True", "False", "Scaling")
-            );
+            let expected = conditions("False", "True", "False", "Scaling");
+            assert_eq!(expect_status(&mut server).await, expected);
         })
         .await;
         assert_eq!(result.unwrap(), Action::requeue(Duration::from_secs(60)));
@@ -664,16 +534,15 @@ mod tests {
 
     #[tokio::test]
     async fn reports_available_once_every_replica_is_ready() {
-        let (result, _) = reconcile_with(object(), |mut server| async move {
-            let path = format!("{DEPLOYMENTS}/test");
-            expect(&mut server, Method::GET, &path, ok(deployment(2, 2))).await;
+        let result = reconcile_with(object(), |mut server| async move {
+            let (get, patch) = (Method::GET, Method::PATCH);
+            server.expect(get, DEPLOYMENT, deployment(2, 2)).await;
+            server.expect(patch, DEPLOYMENT, deployment(2, 2)).await;
             expect_pods(&mut server, &["test-b", "test-a"]).await;
-            assert_eq!(
-                expect_status(&mut server).await,
-                conditions("True", "False", "False", "Reconciled")
-            );
-            let (_, event) = expect(&mut server, Method::POST, EVENTS, ok(json!({}))).await;
-            assert_eq!(event["reason"], "Available");
+            let expected = conditions("True", "False", "False", "Reconciled");
+            assert_eq!(expect_status(&mut server).await, expected);
+            let event = server.expect(Method::POST, EVENTS, json!({})).await;
+            assert_eq!(event.body["reason"], "Available");
         })
         .await;
         assert_eq!(result.unwrap(), Action::requeue(Duration::from_secs(300)));
@@ -681,45 +550,49 @@ mod tests {
 
     #[tokio::test]
     async fn the_status_lists_pod_names_and_the_scale_fields() {
-        let (result, _) = reconcile_with(object(), |mut server| async move {
-            let path = format!("{DEPLOYMENTS}/test");
-            expect(&mut server, Method::GET, &path, ok(deployment(2, 2))).await;
+        let result = reconcile_with(object(), |mut server| async move {
+            let (get, patch) = (Method::GET, Method::PATCH);
+            server.expect(get, DEPLOYMENT, deployment(2, 2)).await;
+            server.expect(patch, DEPLOYMENT, deployment(2, 2)).await;
             expect_pods(&mut server, &["test-b", "test-a"]).await;
             let path = format!("{}/status", object_path());
-            let (_, patch) = expect(&mut server, Method::PATCH, &path, ok(object())).await;
-            let status = &patch["status"];
+            let response = serde_json::to_value(object()).unwrap();
+            let applied = server.expect(Method::PATCH, &path, response).await;
+            assert_applied(&applied);
+            let status = &applied.body["status"];
             assert_eq!(status["nodes"], json!(["test-a", "test-b"]));
-            assert_eq!(
-                (
-                    status["replicas"].as_i64(),
-                    status["readyReplicas"].as_i64()
-                ),
-                (Some(2), Some(2))
+            let replicas = (
+                status["replicas"].as_i64(),
+                status["readyReplicas"].as_i64(),
             );
+            assert_eq!(replicas, (Some(2), Some(2)));
             assert_eq!(status["selector"], selector("test"));
-            expect(&mut server, Method::POST, EVENTS, ok(json!({}))).await;
+            server.expect(Method::POST, EVENTS, json!({})).await;
         })
         .await;
         assert_eq!(result.unwrap(), Action::requeue(Duration::from_secs(300)));
     }
 
     #[tokio::test]
-    async fn leaves_an_up_to_date_object_alone() {
+    async fn leaves_an_up_to_date_status_alone() {
         let mut obj = object();
         let status = obj.status.get_or_insert_default();
-        for (type_, value) in [(AVAILABLE, true), (PROGRESSING, false), (DEGRADED, false)] {
-            let message = "Deployment test has 2 of 2 replicas ready";
-            set_condition(
-                &mut status.conditions,
-                condition(type_, value, "Reconciled", message, Some(1)),
-            );
-        }
+        let message = "Deployment test has 2 of 2 replicas ready";
+        let state = State::Available;
+        conditions::set_state(
+            &mut status.conditions,
+            state,
+            "Reconciled",
+            message,
+            Some(1),
+        );
         status.nodes = vec!["test-a".into(), "test-b".into()];
         (status.replicas, status.ready_replicas) = (2, 2);
         status.selector = selector("test");
-        let (result, _) = reconcile_with(obj, |mut server| async move {
-            let path = format!("{DEPLOYMENTS}/test");
-            expect(&mut server, Method::GET, &path, ok(deployment(2, 2))).await;
+        let result = reconcile_with(obj, |mut server| async move {
+            let (get, patch) = (Method::GET, Method::PATCH);
+            server.expect(get, DEPLOYMENT, deployment(2, 2)).await;
+            server.expect(patch, DEPLOYMENT, deployment(2, 2)).await;
             expect_pods(&mut server, &["test-b", "test-a"]).await;
         })
         .await;
@@ -727,11 +600,12 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_failed_create_degrades_the_status_and_fails() {
-        let (result, _) = reconcile_with(object(), |mut server| async move {
-            let path = format!("{DEPLOYMENTS}/test");
-            expect(&mut server, Method::GET, &path, not_found()).await;
-            expect(&mut server, Method::POST, DEPLOYMENTS, internal_error()).await;
+    async fn a_failed_apply_degrades_the_status_and_fails() {
+        let result = reconcile_with(object(), |mut server| async move {
+            let get = Method::GET;
+            let missing = not_found();
+            server.expect_status(get, DEPLOYMENT, 404, missing).await;
+            server.fail_next(500, "InternalError").await;
             let expected = conditions("False", "False", "True", "DeploymentFailed");
             assert_eq!(expect_status(&mut server).await, expected);
         })
@@ -741,11 +615,10 @@ mod tests {
 
     #[tokio::test]
     async fn refuses_a_deployment_it_does_not_own() {
-        let (result, _) = reconcile_with(object(), |mut server| async move {
-            let path = format!("{DEPLOYMENTS}/test");
+        let result = reconcile_with(object(), |mut server| async move {
             let mut foreign = deployment(2, 2);
-            foreign.metadata.owner_references = None;
-            expect(&mut server, Method::GET, &path, ok(foreign)).await;
+            foreign["metadata"]["ownerReferences"] = Value::Null;
+            server.expect(Method::GET, DEPLOYMENT, foreign).await;
             let expected = conditions("False", "False", "True", "DeploymentConflict");
             assert_eq!(expect_status(&mut server).await, expected);
         })
@@ -755,39 +628,19 @@ mod tests {
 
     #[tokio::test]
     async fn removes_the_finalizer_on_deletion() {
-        let (result, _) = reconcile_with(deleting(object()), |mut server| async move {
-            let (_, event) = expect(&mut server, Method::POST, EVENTS, ok(json!({}))).await;
-            assert_eq!(
-                (event["reason"].as_str(), event["type"].as_str()),
-                (Some("Deleting"), Some("Warning"))
-            );
-            let (_, patch) = expect(
-                &mut server,
-                Method::PATCH,
-                &object_path(),
-                ok(deleting(object())),
-            )
-            .await;
+        let result = reconcile_with(deleting(object()), |mut server| async move {
+            let event = server.expect(Method::POST, EVENTS, json!({})).await;
+            let reason = (event.body["reason"].as_str(), event.body["type"].as_str());
+            assert_eq!(reason, (Some("Deleting"), Some("Warning")));
+            let response = serde_json::to_value(deleting(object())).unwrap();
+            let patch = server.expect(Method::PATCH, &object_path(), response).await;
             let expected = json!([
                 {"op": "test", "path": "/metadata/finalizers/0", "value": FINALIZER},
                 {"op": "remove", "path": "/metadata/finalizers/0"},
             ]);
-            assert_eq!(patch, expected);
+            assert_eq!(patch.body, expected);
         })
         .await;
         assert_eq!(result.unwrap(), Action::await_change());
-    }
-
-    #[tokio::test]
-    async fn error_policy_backs_off_exponentially() {
-        let (ctx, _server) = context();
-        let obj = Arc::new(object());
-        let err = Error::InvalidObject("test");
-        let actions: Vec<_> = (0..3)
-            .map(|_| error_policy(obj.clone(), &err, ctx.clone()))
-            .collect();
-        let expected = [1, 2, 4].map(|s| Action::requeue(Duration::from_secs(s)));
-        assert_eq!(actions, expected);
-        assert_eq!(ctx.metrics.errors(CONTROLLER), 3);
     }
 }

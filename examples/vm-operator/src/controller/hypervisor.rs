@@ -1,10 +1,11 @@
 //! The external resource behind a VirtualMachine: a virtual machine on a hypervisor.
 //!
-//! The controller talks to the hypervisor only through the [`Hypervisor`] trait. The manager
-//! uses [`InMemoryHypervisor`] (a simulation that boots a machine after a delay) by default,
-//! and so do the unit tests. A real driver (libvirt, a cloud API, ...) plugs in by implementing
-//! [`Hypervisor`] and passing it to [`Context::with_hypervisor`](crate::controller::Context::with_hypervisor)
-//! in `src/main.rs`.
+//! The controller talks to the hypervisor only through the [`Hypervisor`] trait, which it finds
+//! in the project's [`State`](super::State) (`ctx.hypervisor`). The manager uses
+//! [`InMemoryHypervisor`] (a simulation that boots a machine after a delay) by default, and so
+//! do the unit tests. A real driver (libvirt, a cloud API, ...) plugs in by implementing
+//! [`Hypervisor`] and returning it from `State::default()` in `src/controller/mod.rs` (which
+//! `src/main.rs` gives the manager).
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -29,10 +30,24 @@ pub enum MachineState {
     Running,
 }
 
-/// A failed hypervisor call.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("hypervisor: {0}")]
+/// A failed hypervisor call. The controller returns it as
+/// [`kubeforge_runtime::Error::Other`], so that the reconciliation is retried with backoff.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HypervisorError(pub String);
+
+impl std::fmt::Display for HypervisorError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "hypervisor: {}", self.0)
+    }
+}
+
+impl std::error::Error for HypervisorError {}
+
+impl From<HypervisorError> for kubeforge_runtime::Error {
+    fn from(error: HypervisorError) -> Self {
+        kubeforge_runtime::Error::other(error)
+    }
+}
 
 /// The hypervisor the controller provisions virtual machines on.
 ///

@@ -1,31 +1,21 @@
 //! The VirtualMachine controller: reconciles `vm_operator_api::v1alpha1::VirtualMachine`.
 //!
-//! Each VirtualMachine stands for a machine on the hypervisor of the [`Context`]
-//! ([`crate::hypervisor`]). The controller first puts its finalizer on the object, then makes
-//! sure the machine exists: while the hypervisor provisions it, the phase is `Creating` and the
-//! object is requeued after [`PROVISIONING_REQUEUE`]; once it runs, the phase is `Running` and
-//! the condition `Available` is True. On deletion the phase is `Deleting`, the machine is
-//! released, and only then is the finalizer removed (a failed release keeps the object and is
-//! retried with backoff).
+//! Each VirtualMachine stands for a machine on the hypervisor of the project's
+//! [`State`](super::State) ([`super::hypervisor`]). The controller first puts its finalizer on
+//! the object, then makes sure the machine exists: while the hypervisor provisions it, the phase
+//! is `Creating` and the object is requeued after [`PROVISIONING_REQUEUE`]; once it runs, the
+//! phase is `Running` and the condition `Available` is True. On deletion the phase is
+//! `Deleting`, the machine is released, and only then is the finalizer removed (a failed
+//! release keeps the object and is retried with backoff).
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
-use kube::api::{ListParams, Patch, PatchParams};
-use kube::runtime::controller::{Action, Controller};
-use kube::runtime::events::{Event, EventType};
-use kube::runtime::finalizer::{Event as FinalizerEvent, finalizer};
-use kube::runtime::watcher;
-use kube::{Api, Resource, ResourceExt};
-use kubeforge::rbac;
+use kubeforge_runtime::prelude::*;
 
-use vm_operator_api::v1alpha1::{VirtualMachine, VirtualMachinePhase, VirtualMachineStatus};
+use vm_operator_api::v1alpha1::{VirtualMachine, VirtualMachinePhase};
 
-use super::{AVAILABLE, DEGRADED, MANAGER_NAME, PROGRESSING};
-use super::{Context, Error, Result};
-use super::{backoff_key, condition, is_condition_true, set_condition};
-use crate::hypervisor::{MachineState, machine_key};
+use super::Context;
+use super::hypervisor::{MachineState, machine_key};
 
 /// The name of this controller in logs and metrics.
 pub const CONTROLLER: &str = "virtual_machine";
@@ -36,27 +26,8 @@ pub const FINALIZER: &str = "infra.example.com/finalizer";
 /// Runs the controller until the manager shuts down.
 pub async fn run(ctx: Arc<Context>) -> Result<()> {
     let api: Api<VirtualMachine> = ctx.watched_api();
-    // Fail early, with a hint, when the CRD is not installed.
-    if let Err(e) = api.list(&ListParams::default().limit(1)).await {
-        tracing::error!(
-            controller = CONTROLLER,
-            "is the CRD installed? (`cargo xtask install`)"
-        );
-        return Err(e.into());
-    }
-    tracing::info!(controller = CONTROLLER, "starting");
-    Controller::new(api, watcher::Config::default().any_semantic())
-        .graceful_shutdown_on(ctx.shutdown.clone().cancelled_owned())
-        .run(reconcile, error_policy, ctx)
-        .for_each(|result| async move {
-            match result {
-                Ok((obj, _)) => tracing::debug!(controller = CONTROLLER, %obj, "reconciled"),
-                Err(e) => tracing::debug!(controller = CONTROLLER, error = %e, "failed"),
-            }
-        })
-        .await;
-    tracing::info!(controller = CONTROLLER, "stopped");
-    Ok(())
+    let controller = controller_for(&ctx, api).await?;
+    run_controller(CONTROLLER, controller, reconcile, ctx).await
 }
 
 /// Provisions (or releases) the machine of a VirtualMachine, and reports it in its status.
@@ -69,9 +40,7 @@ pub async fn run(ctx: Arc<Context>) -> Result<()> {
 #[rbac(groups = "infra.example.com", resources = "virtualmachines/finalizers", verbs = "update")]
 #[rbac(groups = "events.k8s.io", resources = "events", verbs = "create;patch")]
 pub async fn reconcile(obj: Arc<VirtualMachine>, ctx: Arc<Context>) -> Result<Action> {
-    let _timer = ctx.metrics.reconcile_started(CONTROLLER);
-    let key = backoff_key(CONTROLLER, obj.as_ref());
-    let api = api_for(&obj, &ctx)?;
+    let api = ctx.api_for(obj.as_ref());
     let action = finalizer(&api, FINALIZER, obj, |event| async {
         match event {
             FinalizerEvent::Apply(obj) => apply(&obj, &ctx).await,
@@ -80,21 +49,7 @@ pub async fn reconcile(obj: Arc<VirtualMachine>, ctx: Arc<Context>) -> Result<Ac
     })
     .await
     .map_err(Box::new)?;
-    ctx.backoff.reset(&key);
     Ok(action)
-}
-
-/// Requeues a VirtualMachine whose reconciliation failed, with an exponential backoff.
-pub fn error_policy(obj: Arc<VirtualMachine>, err: &Error, ctx: Arc<Context>) -> Action {
-    ctx.requeue_on_error(CONTROLLER, obj.as_ref(), err)
-}
-
-/// The API of the object's namespace.
-fn api_for(obj: &VirtualMachine, ctx: &Context) -> Result<Api<VirtualMachine>> {
-    let namespace = obj
-        .namespace()
-        .ok_or(Error::InvalidObject("no namespace"))?;
-    Ok(Api::namespaced(ctx.client.clone(), &namespace))
 }
 
 /// How soon to look again at a machine that the hypervisor is still provisioning.
@@ -110,44 +65,36 @@ async fn apply(obj: &VirtualMachine, ctx: &Context) -> Result<Action> {
     let name = obj.name_any();
     tracing::info!(controller = CONTROLLER, %name, "reconciling");
 
-    let state = ctx.hypervisor.ensure(obj).await?;
+    let machine = ctx.hypervisor.ensure(obj).await?;
     let generation = obj.meta().generation;
     let mut status = obj.status.clone().unwrap_or_default();
-    let was_available = is_condition_true(&status.conditions, AVAILABLE);
-    let (phase, conditions, action) = match state {
+    let was_available = conditions::is_true(&status.conditions, AVAILABLE);
+    let (phase, state, reason, message, action) = match machine {
         MachineState::Provisioning => (
             VirtualMachinePhase::Creating,
-            [(AVAILABLE, false), (PROGRESSING, true), (DEGRADED, false)],
+            conditions::State::Progressing,
+            "Provisioning",
+            format!("{name} is being provisioned"),
             Action::requeue(PROVISIONING_REQUEUE),
         ),
         MachineState::Running => (
             VirtualMachinePhase::Running,
-            [(AVAILABLE, true), (PROGRESSING, false), (DEGRADED, false)],
+            conditions::State::Available,
+            "Running",
+            format!("{name} is running"),
             Action::requeue(RUNNING_REQUEUE),
         ),
     };
-    let (reason, message) = match state {
-        MachineState::Provisioning => ("Provisioning", format!("{name} is being provisioned")),
-        MachineState::Running => ("Running", format!("{name} is running")),
-    };
     let mut changed = status.phase != Some(phase);
     status.phase = Some(phase);
-    for (type_, value) in conditions {
-        let condition = condition(type_, value, reason, message.clone(), generation);
-        changed |= set_condition(&mut status.conditions, condition);
-    }
+    changed |= conditions::set_state(&mut status.conditions, state, reason, &message, generation);
     if changed {
-        patch_status(obj, &status, ctx).await?;
+        ctx.apply_status(obj, &status).await?;
     }
-    if state == MachineState::Running && !was_available {
-        let event = Event {
-            type_: EventType::Normal,
-            reason: "Available".into(),
-            note: Some(format!("{name} is running")),
-            action: "Reconcile".into(),
-            secondary: None,
-        };
-        ctx.recorder.publish(&event, &obj.object_ref(&())).await?;
+    if machine == MachineState::Running && !was_available {
+        let note = format!("{name} is running");
+        ctx.publish(obj, EventType::Normal, "Available", "Reconcile", note)
+            .await?;
     }
     Ok(action)
 }
@@ -164,63 +111,36 @@ async fn cleanup(obj: &VirtualMachine, ctx: &Context) -> Result<Action> {
         status.phase = Some(VirtualMachinePhase::Deleting);
         let message = format!("{name} is being released");
         let generation = obj.meta().generation;
-        let available = condition(AVAILABLE, false, "Deleting", message, generation);
-        set_condition(&mut status.conditions, available);
-        patch_status(obj, &status, ctx).await?;
+        let available = conditions::new(AVAILABLE, false, "Deleting", message, generation);
+        conditions::set(&mut status.conditions, available);
+        ctx.apply_status(obj, &status).await?;
     }
     ctx.hypervisor.release(&machine_key(obj)).await?;
 
-    let event = Event {
-        type_: EventType::Normal,
-        reason: "Released".into(),
-        note: Some(format!("Released the machine of {name}")),
-        action: "Finalize".into(),
-        secondary: None,
-    };
-    ctx.recorder.publish(&event, &obj.object_ref(&())).await?;
-    Ok(Action::await_change())
-}
-
-/// Server-side applies `status` to the status subresource: this controller owns what it sets.
-async fn patch_status(
-    obj: &VirtualMachine,
-    status: &VirtualMachineStatus,
-    ctx: &Context,
-) -> Result<()> {
-    let patch = serde_json::json!({
-        "apiVersion": VirtualMachine::api_version(&()),
-        "kind": VirtualMachine::kind(&()),
-        "status": status,
-    });
-    let params = PatchParams::apply(MANAGER_NAME).force();
-    let api = api_for(obj, ctx)?;
-    api.patch_status(&obj.name_any(), &params, &Patch::Apply(&patch))
+    let note = format!("Released the machine of {name}");
+    ctx.publish(obj, EventType::Normal, "Released", "Finalize", note)
         .await?;
-    Ok(())
+    Ok(Action::await_change())
 }
 
 #[cfg(test)]
 mod tests {
-    use std::future::Future;
-
-    use http::{Method, Request, Response};
     use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
     use k8s_openapi::jiff::Timestamp;
-    use kube::Client;
-    use kube::client::Body;
     use kube::runtime::finalizer::Error as FinalizerError;
     use kubeforge::types::Condition;
+    use kubeforge_runtime::Backoff;
+    use kubeforge_runtime::testing::{self, ApiServer, Method};
     use serde_json::{Value, json};
-    use tokio_util::sync::CancellationToken;
-    use tower_test::mock::{self, Handle};
     use vm_operator_api::v1alpha1::VirtualMachineSpec;
 
     use super::*;
-    use crate::hypervisor::{Hypervisor, InMemoryHypervisor};
-    use crate::metrics::Metrics;
+    use crate::controller::State;
+    use crate::controller::hypervisor::{Hypervisor, HypervisorError, InMemoryHypervisor};
 
-    type ApiServer = Handle<Request<Body>, Response<Body>>;
+    /// The manager name of `src/main.rs`: the field manager of patches, the reporter of events.
+    const MANAGER: &str = "vm-operator";
 
     const EVENTS: &str = "/apis/events.k8s.io/v1/namespaces/default/events";
 
@@ -237,14 +157,9 @@ mod tests {
         Arc::new(InMemoryHypervisor::new(Duration::from_secs(3600)))
     }
 
-    /// A context whose client talks to a mocked API server, with `hypervisor`.
+    /// A context whose client talks to a mocked API server, with `hypervisor` in its state.
     fn context(hypervisor: Arc<InMemoryHypervisor>) -> (Arc<Context>, ApiServer) {
-        let (service, server) = mock::pair::<Request<Body>, Response<Body>>();
-        let client = Client::new(service, "default");
-        let metrics = Arc::new(Metrics::default());
-        let ctx = Context::new(client, metrics, None, CancellationToken::new())
-            .with_hypervisor(hypervisor);
-        (Arc::new(ctx), server)
+        testing::context(MANAGER, State { hypervisor })
     }
 
     /// The object the tests reconcile.
@@ -280,36 +195,18 @@ mod tests {
         format!("{}/status", object_path())
     }
 
-    /// Takes the next request, checks its method and path, answers it with `response` and
-    /// returns its query string and JSON body.
-    async fn expect(
-        server: &mut ApiServer,
-        method: Method,
-        path: &str,
-        response: Value,
-    ) -> (String, Value) {
-        let (request, send) = server.next_request().await.expect("a request");
-        assert_eq!(request.method(), method);
-        assert_eq!(request.uri().path(), path);
-        let query = request.uri().query().unwrap_or_default().to_owned();
-        let body = request.into_body().collect_bytes().await.unwrap();
-        let body = serde_json::from_slice(&body).unwrap_or(Value::Null);
-        let response = Body::from(serde_json::to_vec(&response).unwrap());
-        send.send_response(Response::builder().body(response).unwrap());
-        (query, body)
-    }
-
     /// Takes a server-side apply of the status; returns the applied status.
     async fn expect_status_apply(server: &mut ApiServer, response: &VirtualMachine) -> Value {
         let response = serde_json::to_value(response).unwrap();
-        let (query, patch) = expect(server, Method::PATCH, &status_path(), response).await;
-        assert!(query.contains(&format!("fieldManager={MANAGER_NAME}")));
-        assert!(query.contains("force=true"), "server-side apply: {query}");
+        let apply = server.expect(Method::PATCH, &status_path(), response).await;
+        let query = &apply.query;
+        assert!(apply.has_query("fieldManager", MANAGER), "{query}");
+        assert!(apply.has_query("force", "true"), "not applied: {query}");
         let api_version = VirtualMachine::api_version(&());
         let kind = VirtualMachine::kind(&());
-        assert_eq!(patch["apiVersion"], api_version.as_ref());
-        assert_eq!(patch["kind"], kind.as_ref());
-        patch["status"].clone()
+        assert_eq!(apply.body["apiVersion"], api_version.as_ref());
+        assert_eq!(apply.body["kind"], kind.as_ref());
+        apply.body["status"].clone()
     }
 
     /// The (type, status, reason) of each condition of an applied status.
@@ -329,40 +226,36 @@ mod tests {
             .collect()
     }
 
-    /// Runs `reconcile` on `obj` against the API server that `serve` plays.
-    async fn reconcile_with<F>(
+    /// Runs `reconcile` on `obj`, with `hypervisor`, against the API server that `serve` plays.
+    async fn reconcile_with<S, F>(
         obj: VirtualMachine,
         hypervisor: Arc<InMemoryHypervisor>,
-        serve: impl FnOnce(ApiServer) -> F,
+        serve: S,
     ) -> (Result<Action>, Arc<Context>)
     where
-        F: Future<Output = ()> + Send + 'static,
+        S: FnOnce(ApiServer) -> F,
+        F: std::future::Future<Output = ()> + Send + 'static,
     {
         let (ctx, server) = context(hypervisor);
-        let server = tokio::spawn(serve(server));
         let reconciled = reconcile(Arc::new(obj), ctx.clone());
-        let timeout = Duration::from_secs(10);
-        let result = tokio::time::timeout(timeout, reconciled).await;
-        let served = tokio::time::timeout(timeout, server).await;
-        served.expect("the API server got every request").unwrap();
-        (result.expect("reconcile finished in time"), ctx)
+        let result = testing::serve_while(server, serve, reconciled).await;
+        (result, ctx)
     }
 
     #[tokio::test]
     async fn adds_the_finalizer_first() {
         let hypervisor = instant();
-        let (result, ctx) = reconcile_with(object(), hypervisor.clone(), |mut server| async move {
+        let (result, _) = reconcile_with(object(), hypervisor.clone(), |mut server| async move {
             let response = serde_json::to_value(with_finalizer(object())).unwrap();
-            let (_, patch) = expect(&mut server, Method::PATCH, &object_path(), response).await;
+            let patch = server.expect(Method::PATCH, &object_path(), response).await;
             let expected = json!([
                 {"op": "test", "path": "/metadata/finalizers", "value": null},
                 {"op": "add", "path": "/metadata/finalizers", "value": [FINALIZER]},
             ]);
-            assert_eq!(patch, expected);
+            assert_eq!(patch.body, expected);
         })
         .await;
         assert_eq!(result.unwrap(), Action::await_change());
-        assert_eq!(ctx.metrics.reconciles(CONTROLLER), 1);
         // Nothing is provisioned before the finalizer guards it.
         assert_eq!(hypervisor.machine(MACHINE), None);
     }
@@ -402,9 +295,9 @@ mod tests {
                 (DEGRADED, "False", "Running"),
             ];
             assert_eq!(conditions(&status), summary(&expected));
-            let (_, event) = expect(&mut server, Method::POST, EVENTS, json!({})).await;
-            assert_eq!(event["reason"], "Available");
-            assert_eq!(event["regarding"]["name"], "test");
+            let event = server.expect(Method::POST, EVENTS, json!({})).await;
+            assert_eq!(event.body["reason"], "Available");
+            assert_eq!(event.body["regarding"]["name"], "test");
         })
         .await;
         assert_eq!(result.unwrap(), Action::requeue(RUNNING_REQUEUE));
@@ -415,10 +308,9 @@ mod tests {
         let mut obj = with_finalizer(object());
         let status = obj.status.get_or_insert_default();
         status.phase = Some(VirtualMachinePhase::Running);
-        for (type_, value) in [(AVAILABLE, true), (PROGRESSING, false), (DEGRADED, false)] {
-            let condition = condition(type_, value, "Running", "test is running", Some(1));
-            set_condition(&mut status.conditions, condition);
-        }
+        let state = conditions::State::Available;
+        let message = "test is running";
+        conditions::set_state(&mut status.conditions, state, "Running", message, Some(1));
         // No request: the mocked API server goes away at once.
         let (result, _) =
             reconcile_with(obj, instant(), |server| async move { drop(server) }).await;
@@ -434,15 +326,15 @@ mod tests {
             let status =
                 expect_status_apply(&mut server, &deleting(with_finalizer(object()))).await;
             assert_eq!(status["phase"], "Deleting");
-            let (_, event) = expect(&mut server, Method::POST, EVENTS, json!({})).await;
-            assert_eq!(event["reason"], "Released");
+            let event = server.expect(Method::POST, EVENTS, json!({})).await;
+            assert_eq!(event.body["reason"], "Released");
             let response = serde_json::to_value(deleting(object())).unwrap();
-            let (_, patch) = expect(&mut server, Method::PATCH, &object_path(), response).await;
+            let patch = server.expect(Method::PATCH, &object_path(), response).await;
             let expected = json!([
                 {"op": "test", "path": "/metadata/finalizers/0", "value": FINALIZER},
                 {"op": "remove", "path": "/metadata/finalizers/0"},
             ]);
-            assert_eq!(patch, expected);
+            assert_eq!(patch.body, expected);
         })
         .await;
         assert_eq!(result.unwrap(), Action::await_change());
@@ -466,7 +358,11 @@ mod tests {
         .await;
         match result {
             Err(Error::Finalizer(e)) => match *e {
-                FinalizerError::CleanupFailed(Error::Hypervisor(_)) => {}
+                FinalizerError::CleanupFailed(Error::Other(e)) => {
+                    let e = e.downcast_ref::<HypervisorError>();
+                    let expected = HypervisorError(format!("cannot release {MACHINE}"));
+                    assert_eq!(e, Some(&expected), "expected a hypervisor error");
+                }
                 e => panic!("expected a failed cleanup, got {e:?}"),
             },
             other => panic!("expected an error, got {other:?}"),
@@ -477,33 +373,33 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_request_fails_the_reconciliation() {
-        let (result, _) =
-            reconcile_with(with_finalizer(object()), slow(), |mut server| async move {
-                let (request, send) = server.next_request().await.expect("a request");
-                assert_eq!(request.uri().path(), status_path());
-                let status = json!({"kind": "Status", "apiVersion": "v1", "status": "Failure",
-                "message": "boom", "reason": "InternalError", "code": 500});
-                let body = Body::from(serde_json::to_vec(&status).unwrap());
-                send.send_response(Response::builder().status(500).body(body).unwrap());
-            })
-            .await;
+        let obj = with_finalizer(object());
+        let (result, _) = reconcile_with(obj, slow(), |mut server| async move {
+            let status = testing::status(500, "InternalError");
+            let path = status_path();
+            server
+                .expect_status(Method::PATCH, &path, 500, status)
+                .await;
+        })
+        .await;
         assert!(matches!(result, Err(Error::Finalizer(_))), "{result:?}");
     }
 
     #[tokio::test]
-    async fn error_policy_backs_off_exponentially() {
+    async fn a_failed_reconciliation_backs_off_exponentially() {
+        // What `run_controller` does with an error of `reconcile`.
         let (ctx, _server) = context(instant());
-        let obj = Arc::new(object());
+        let obj = object();
         let err = Error::InvalidObject("test");
         let actions: Vec<_> = (0..3)
-            .map(|_| error_policy(obj.clone(), &err, ctx.clone()))
+            .map(|_| ctx.requeue_on_error(CONTROLLER, &obj, &err))
             .collect();
         let expected = [1, 2, 4].map(|s| Action::requeue(Duration::from_secs(s)));
         assert_eq!(actions, expected);
         assert_eq!(ctx.metrics.errors(CONTROLLER), 3);
         // A successful reconciliation resets the backoff.
-        ctx.backoff.reset(&backoff_key(CONTROLLER, obj.as_ref()));
-        let action = error_policy(obj, &err, ctx);
+        ctx.backoff.reset(&Backoff::key(CONTROLLER, &obj));
+        let action = ctx.requeue_on_error(CONTROLLER, &obj, &err);
         assert_eq!(action, Action::requeue(Duration::from_secs(1)));
     }
 }
