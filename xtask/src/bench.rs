@@ -189,7 +189,13 @@ fn idle_rss(project: &Path, binary: &Path, kubeconfig: &Path) -> anyhow::Result<
         Command::new("kubectl")
             .current_dir(project)
             .env("KUBECONFIG", kubeconfig)
-            .args(["apply", "--server-side", "--validate=false", "-k", "config/crd"]),
+            .args([
+                "apply",
+                "--server-side",
+                "--validate=false",
+                "-k",
+                "config/crd",
+            ]),
     )?;
     let mut manager = Command::new(binary)
         .env("KUBECONFIG", kubeconfig)
