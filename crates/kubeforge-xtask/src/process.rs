@@ -1,7 +1,7 @@
 //! Running kubectl, cargo and docker.
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 
 use crate::Error;
 use crate::error::io;
@@ -18,17 +18,22 @@ fn program(command: &Command) -> String {
     command.get_program().to_string_lossy().into_owned()
 }
 
+/// `Ok` when `program` exited successfully, else the failure naming it and its status.
+fn succeeded(program: String, status: ExitStatus) -> Result<(), Error> {
+    if status.success() {
+        return Ok(());
+    }
+    Err(Error::Failed {
+        program,
+        status: status.to_string(),
+    })
+}
+
 /// Runs `command`, failing when it does.
 pub(crate) fn run(command: &mut Command) -> Result<(), Error> {
     let program = program(command);
     let status = command.status().map_err(io(format!("running {program}")))?;
-    if !status.success() {
-        return Err(Error::Failed {
-            program,
-            status: status.to_string(),
-        });
-    }
-    Ok(())
+    succeeded(program, status)
 }
 
 /// Runs `command` and returns its standard output (its standard error goes to ours).
@@ -38,12 +43,7 @@ pub(crate) fn output(command: &mut Command) -> Result<String, Error> {
         .stderr(Stdio::inherit())
         .output()
         .map_err(io(format!("running {program}")))?;
-    if !output.status.success() {
-        return Err(Error::Failed {
-            program,
-            status: output.status.to_string(),
-        });
-    }
+    succeeded(program.clone(), output.status)?;
     String::from_utf8(output.stdout).map_err(|_| Error::NotUtf8 {
         what: format!("the output of {program}"),
     })
@@ -62,11 +62,5 @@ pub(crate) fn pipe(command: &mut Command, input: &str) -> Result<(), Error> {
             .map_err(io(format!("writing to {program}")))?;
     }
     let status = child.wait().map_err(io(format!("waiting for {program}")))?;
-    if !status.success() {
-        return Err(Error::Failed {
-            program,
-            status: status.to_string(),
-        });
-    }
-    Ok(())
+    succeeded(program, status)
 }

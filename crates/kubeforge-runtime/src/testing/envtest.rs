@@ -17,7 +17,6 @@
 //! client authenticates with a static token of a `system:masters` user, as envtest's admin.
 
 use std::fs::File;
-use std::net::{Ipv4Addr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -145,15 +144,9 @@ fn assets_in(dir: Option<std::ffi::OsString>) -> Result<PathBuf, String> {
     Ok(dir)
 }
 
-/// A free TCP port on loopback (free when asked: the process it is given to binds it next).
+/// [`super::free_port`], failing as envtest does.
 fn free_port() -> Result<u16, EnvtestError> {
-    let listener =
-        TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(io("finding a free port"))?;
-    let port = listener
-        .local_addr()
-        .map_err(io("finding a free port"))?
-        .port();
-    Ok(port)
+    super::free_port().map_err(io("finding a free port"))
 }
 
 impl Environment {

@@ -19,3 +19,9 @@ pub use http::Method;
 pub use mock::{ApiServer, Request, context, serve_while, status};
 pub use process::ManagerProcess;
 pub use samples::{Expect, install_crds, reconcile_all};
+
+/// A free TCP port on loopback (free when asked: the process it is given to binds it next).
+fn free_port() -> std::io::Result<u16> {
+    let listener = std::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))?;
+    Ok(listener.local_addr()?.port())
+}

@@ -1,6 +1,5 @@
 //! The project's manager binary run as a process against a test cluster.
 
-use std::net::{Ipv4Addr, TcpListener};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus};
 use std::time::{Duration, Instant};
@@ -29,9 +28,7 @@ impl ManagerProcess {
             certs.path().join("tls.key"),
             cert.signing_key.serialize_pem(),
         )?;
-        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
-            .local_addr()?
-            .port();
+        let port = super::free_port()?;
         let mut command = Command::new(binary);
         command
             .arg("--metrics-bind-address=0")

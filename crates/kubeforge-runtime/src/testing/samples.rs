@@ -7,7 +7,7 @@ use std::time::Duration;
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::api::{Api, DeleteParams, DynamicObject, GroupVersionKind, Patch, PatchParams};
 use kube::discovery::{Scope, pinned_kind};
-use kube::runtime::wait::{await_condition, conditions};
+use kube::runtime::wait::{Condition, await_condition, conditions};
 use kube::{Client, ResourceExt};
 use serde_json::Value;
 
@@ -74,11 +74,10 @@ pub async fn install_crds(
         api.patch(&name, &params, &Patch::Apply(&crd))
             .await
             .map_err(|e| fail(format!("installing CRD {name}: {e}")))?;
-        let wait = await_condition(api.clone(), &name, conditions::is_crd_established());
-        tokio::time::timeout(TIMEOUT, wait)
-            .await
-            .map_err(|_| fail(format!("CRD {name} not established within {TIMEOUT:?}")))?
-            .map_err(|e| fail(format!("waiting for CRD {name}: {e}")))?;
+        let what = format!("CRD {name}");
+        let timed_out = format!("{what} not established within {TIMEOUT:?}");
+        let established = conditions::is_crd_established();
+        wait_for(&api, &name, established, &what, timed_out).await?;
     }
     Ok(())
 }
@@ -116,40 +115,45 @@ pub async fn reconcile_all(client: &Client, dir: &Path, expect: Expect) -> Resul
             .await
             .map_err(|e| fail(format!("applying {what}: {e}")))?;
         println!("applied {what}");
-        applied.push((api, resource, name, created.uid()));
+        applied.push((api, name, what, created.uid().unwrap_or_default()));
     }
-    for (api, resource, name, _) in &applied {
-        let what = format!("{}/{name}", resource.kind);
-        let wait = await_condition(api.clone(), name, move |o: Option<&DynamicObject>| {
-            o.is_some_and(|o| shows(o, expect))
-        });
-        tokio::time::timeout(TIMEOUT, wait)
-            .await
-            .map_err(|_| {
-                fail(format!(
-                    "{what} did not show {expect:?} within {TIMEOUT:?}: is the manager running its controller?"
-                ))
-            })?
-            .map_err(|e| fail(format!("watching {what}: {e}")))?;
+    for (api, name, what, _) in &applied {
+        let shown = move |o: Option<&DynamicObject>| o.is_some_and(|o| shows(o, expect));
+        let timed_out = format!(
+            "{what} did not show {expect:?} within {TIMEOUT:?}: is the manager running its controller?"
+        );
+        wait_for(api, name, shown, what, timed_out).await?;
         println!("{what} is {expect:?}");
     }
-    for (api, resource, name, uid) in &applied {
-        let what = format!("{}/{name}", resource.kind);
+    for (api, name, what, uid) in &applied {
         api.delete(name, &DeleteParams::default())
             .await
             .map_err(|e| fail(format!("deleting {what}: {e}")))?;
-        let uid = uid.clone().unwrap_or_default();
-        let gone = await_condition(api.clone(), name, conditions::is_deleted(&uid));
-        tokio::time::timeout(TIMEOUT, gone)
-            .await
-            .map_err(|_| {
-                fail(format!(
-                    "{what} was not deleted within {TIMEOUT:?}: is its finalizer released?"
-                ))
-            })?
-            .map_err(|e| fail(format!("watching {what}: {e}")))?;
+        let timed_out =
+            format!("{what} was not deleted within {TIMEOUT:?}: is its finalizer released?");
+        wait_for(api, name, conditions::is_deleted(uid), what, timed_out).await?;
         println!("deleted {what}");
     }
+    Ok(())
+}
+
+/// Waits up to [`TIMEOUT`] until `name` meets `condition`; fails with `timed_out`, or naming
+/// `what` when the watch fails.
+async fn wait_for<K>(
+    api: &Api<K>,
+    name: &str,
+    condition: impl Condition<K>,
+    what: &str,
+    timed_out: String,
+) -> Result<(), SampleError>
+where
+    K: Clone + std::fmt::Debug + Send + serde::de::DeserializeOwned + kube::Resource + 'static,
+{
+    let wait = await_condition(api.clone(), name, condition);
+    tokio::time::timeout(TIMEOUT, wait)
+        .await
+        .map_err(|_| fail(timed_out))?
+        .map_err(|e| fail(format!("watching {what}: {e}")))?;
     Ok(())
 }
 
