@@ -783,7 +783,24 @@ pub fn create_webhook(args: WebhookArgs) -> anyhow::Result<()> {
     let ctx = with_resource(&t.ctx, resource);
     let renderer = Renderer::new();
     let mut plan = Plan::new(&t.dir, args.common.force);
-    plan_webhook(&renderer, &mut plan, &ctx, &args, &spokes, first_webhook)?;
+    // A kind that has webhooks already (PROJECT says so) gets the new types added to the file
+    // its webhooks live in; a file PROJECT does not know of is the user's, and is refused.
+    let module = format!(
+        "src/webhook/{}.rs",
+        ctx["resource"]["webhook_module"]
+            .as_str()
+            .unwrap_or_default()
+    );
+    let extend = existing.webhooks.is_some() && t.dir.join(&module).is_file() && !args.common.force;
+    let types = WebhookTypes::new(!extend, &webhooks, &previous);
+    plan_webhook(
+        &renderer,
+        &mut plan,
+        &ctx,
+        &args,
+        (&spokes, &types),
+        first_webhook,
+    )?;
     let mut updated = existing.clone();
     updated.webhooks = Some(webhooks);
     upsert(&mut t.project, updated);
@@ -798,30 +815,76 @@ pub fn create_webhook(args: WebhookArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The file of a kind's webhooks, `src/webhook/<kind>_<version>.rs`: a skeleton with markers
+/// where each webhook type (defaulting, validation, conversion) inserts its registration, its
+/// type and its tests.
+const KIND_WEBHOOKS_TEMPLATE: &str = "webhook/src/webhook/[webhook_module].rs.hbs";
+
+/// Which webhook types `create webhook` writes into the kind's webhook file.
+struct WebhookTypes {
+    /// Write the file from its skeleton (it is new, or `--force` rewrites it); otherwise the
+    /// types are inserted into the file the user owns, which keeps everything else in it.
+    fresh: bool,
+    /// `defaulting`, `validation`, `conversion`: the fragments in templates/fragments/webhook/.
+    names: Vec<&'static str>,
+}
+
+impl WebhookTypes {
+    fn new(fresh: bool, wanted: &Webhooks, present: &Webhooks) -> WebhookTypes {
+        let names = [
+            ("defaulting", wanted.defaulting, present.defaulting),
+            ("validation", wanted.validation, present.validation),
+            ("conversion", wanted.conversion, present.conversion),
+        ]
+        .into_iter()
+        .filter(|(_, wanted, present)| *wanted && (fresh || !present))
+        .map(|(name, _, _)| name)
+        .collect();
+        WebhookTypes { fresh, names }
+    }
+}
+
 fn plan_webhook(
     renderer: &Renderer,
     plan: &mut Plan,
     ctx: &Value,
     args: &WebhookArgs,
-    spokes: &[Value],
+    (spokes, types): (&[Value], &WebhookTypes),
     first_webhook: bool,
 ) -> anyhow::Result<()> {
     for template in renderer.templates("webhook") {
-        if template.contains("[kind_snake]_conversion") {
+        if template.contains("[kind_snake]_conversion") || template == KIND_WEBHOOKS_TEMPLATE {
             continue;
         }
         if template.contains("crd/patches") && !args.conversion {
             continue;
         }
         let file = renderer.render(&template, ctx)?;
-        let per_resource =
-            template.contains("[webhook_module]") || template.contains("crd/patches");
-        let policy = if per_resource {
+        let policy = if template.contains("crd/patches") {
             IfExists::Error
         } else {
             IfExists::Skip
         };
         plan.create(&file.path, file.contents, policy)?;
+    }
+    let file = renderer.render(KIND_WEBHOOKS_TEMPLATE, ctx)?;
+    if types.fresh {
+        plan.create(&file.path, file.contents, IfExists::Error)?;
+    }
+    for name in &types.names {
+        let markers = [
+            ("// +kubeforge:scaffold:webhook-registrations", "register"),
+            // The conversion's types are the API's (api/src/<version>/<kind>_conversion.rs).
+            ("// +kubeforge:scaffold:webhooks", "type"),
+            ("// +kubeforge:scaffold:webhook-tests", "test"),
+        ];
+        for (marker, part) in markers {
+            if *name == "conversion" && part == "type" {
+                continue;
+            }
+            let text = renderer.fragment(&format!("webhook/{name}-{part}"), ctx)?;
+            plan.insert(&file.path, marker, &text)?;
+        }
     }
     plan.insert(
         "src/webhook/mod.rs",

@@ -103,25 +103,23 @@ fn scaffolded_project_builds_tests_lints_and_renders() {
         "cargo",
         &["clippy", "--all-targets", "--", "-D", "warnings"],
     );
-    run(
-        &dir,
-        scaffold,
-        &[
-            "create",
-            "webhook",
-            "--group",
-            "cache",
-            "--version",
-            "v1alpha1",
-            "--kind",
-            "Memcached",
-            "--defaulting",
-            "--programmatic-validation",
-            "--conversion",
-            "--spoke",
-            "v1",
-        ],
-    );
+    // The conversion first, then the admission webhooks added to the same file at its markers.
+    let webhook = [
+        "create",
+        "webhook",
+        "--group",
+        "cache",
+        "--version",
+        "v1alpha1",
+        "--kind",
+        "Memcached",
+    ];
+    for types in [
+        &["--conversion", "--spoke", "v1"][..],
+        &["--defaulting", "--programmatic-validation"],
+    ] {
+        run(&dir, scaffold, &[&webhook[..], types].concat());
+    }
     run(&dir, "cargo", &["xtask", "generate", "manifests"]);
     run(&dir, "cargo", &fmt_check);
     run(&dir, "cargo", &["build"]);

@@ -222,6 +222,13 @@ fn rust_files_pass_rustfmt_for_short_and_long_kinds() {
             dir,
             &[&webhook[..], &["--defaulting", "--programmatic-validation"]].concat(),
         );
+        // A conversion added later goes into the same webhook file, at its markers.
+        let spoke = ["create", "api", "--group", "cache", "--version", "v3"];
+        scaffold(dir, &[&spoke[..], &["--kind", kind]].concat());
+        scaffold(
+            dir,
+            &[&webhook[..], &["--conversion", "--spoke", "v3"]].concat(),
+        );
         let rust_files: Vec<String> = files(dir)
             .into_keys()
             .filter(|f| f.ends_with(".rs"))

@@ -158,6 +158,17 @@ pub use manifests::{
 };
 pub use server::WebhookServer;
 
+/// What a webhook file needs: `use kubeforge::webhook::prelude::*;` brings the `#[webhook]`
+/// attribute, the defaulter and validator traits with their answers, the conversion and the
+/// server. One import for every webhook type is what lets `scaffold create webhook` add a
+/// defaulter, a validator or a conversion to a file the user owns without editing its imports.
+pub mod prelude {
+    pub use super::{
+        Conversion, CustomDefaulter, CustomValidator, Denied, Warnings, WebhookServer,
+    };
+    pub use crate::webhook;
+}
+
 /// Where kubebuilder's manager patch mounts the webhook certificate
 /// (`--webhook-cert-path`).
 pub const DEFAULT_CERT_DIR: &str = "/tmp/k8s-webhook-server/serving-certs";

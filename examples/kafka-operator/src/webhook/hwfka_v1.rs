@@ -2,9 +2,10 @@
 
 // EDIT THIS FILE!  THIS IS SCAFFOLDING FOR YOU TO OWN!
 // NOTE: run `cargo xtask generate manifests` after changing a `#[webhook(...)]` attribute.
+// `scaffold create webhook` adds another webhook type of this kind at the
+// `+kubeforge:scaffold:` markers below and leaves the rest of the file as it is.
 
-use kubeforge::webhook::Conversion;
-use kubeforge::webhook::WebhookServer;
+use kubeforge::webhook::prelude::*;
 
 use kafka_operator_api::v1::Hwfka;
 
@@ -13,8 +14,10 @@ pub fn register(mut server: WebhookServer) -> WebhookServer {
     let mut conversion = Conversion::<Hwfka>::new();
     conversion = conversion.spoke::<kafka_operator_api::v2::Hwfka>();
     server = server.conversion(conversion);
+    // +kubeforge:scaffold:webhook-registrations
     server
 }
+// +kubeforge:scaffold:webhooks
 
 #[cfg(test)]
 mod tests {
@@ -116,4 +119,5 @@ mod tests {
         versions.sort();
         assert_eq!(versions, ["v1", "v2"]);
     }
+    // +kubeforge:scaffold:webhook-tests
 }

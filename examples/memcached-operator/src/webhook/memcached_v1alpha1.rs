@@ -2,17 +2,17 @@
 
 // EDIT THIS FILE!  THIS IS SCAFFOLDING FOR YOU TO OWN!
 // NOTE: run `cargo xtask generate manifests` after changing a `#[webhook(...)]` attribute.
+// `scaffold create webhook` adds another webhook type of this kind at the
+// `+kubeforge:scaffold:` markers below and leaves the rest of the file as it is.
 
-use kubeforge::webhook;
-use kubeforge::webhook::CustomDefaulter;
-use kubeforge::webhook::Denied;
-use kubeforge::webhook::WebhookServer;
+use kubeforge::webhook::prelude::*;
 
 use memcached_operator_api::v1alpha1::Memcached;
 
 /// Registers the webhooks of this module on `server` (called by [`super::register`]).
 pub fn register(mut server: WebhookServer) -> WebhookServer {
     server = server.defaulter::<Memcached, _>(MemcachedDefaulter);
+    // +kubeforge:scaffold:webhook-registrations
     server
 }
 
@@ -41,6 +41,7 @@ impl CustomDefaulter<Memcached> for MemcachedDefaulter {
         Ok(())
     }
 }
+// +kubeforge:scaffold:webhooks
 
 #[cfg(test)]
 mod tests {
@@ -62,4 +63,5 @@ mod tests {
         defaulter.default(&mut obj).await.unwrap();
         assert_eq!(obj.spec.size, 3);
     }
+    // +kubeforge:scaffold:webhook-tests
 }
