@@ -321,8 +321,9 @@ pub struct BundleArgs {
     /// CSV's permissions (names as rendered, with the kustomize namePrefix).
     #[arg(long, value_delimiter = ',')]
     pub extra_service_accounts: Vec<String>,
-    /// Overwrite (and prune) bundle files of an earlier run.
-    #[arg(long)]
+    /// Rewrite the bundle files of an earlier run and remove its manifests this run no longer
+    /// writes (operator-sdk's default); `--overwrite=false` refuses to change them.
+    #[arg(long, default_value_t = true, num_args = 0..=1, default_missing_value = "true", action = clap::ArgAction::Set)]
     pub overwrite: bool,
     /// Write nothing; fail, naming each file, when the bundle is not what this command generates
     /// (for CI). createdAt is taken from the bundle's CSV unless SOURCE_DATE_EPOCH is set.

@@ -1,6 +1,6 @@
 //! The OLM commands: snapshots of every file `generate kustomize manifests` and
 //! `generate bundle` write (templates included), re-runs that keep what the user wrote, and
-//! `--overwrite` semantics of the bundle.
+//! regeneration and `--overwrite` semantics of the bundle.
 
 use std::path::Path;
 
@@ -256,7 +256,7 @@ fn bundle_files_and_overwrite() {
         ],
     );
     assert_eq!(after, files(dir));
-    // Another version changes files: refused without --overwrite, tree unchanged.
+    // A file someone put into bundle/manifests is refused (named), tree unchanged.
     std::fs::write(
         dir.join("bundle/manifests/stale_v1_configmap.yaml"),
         "kind: ConfigMap\n",
@@ -265,7 +265,12 @@ fn bundle_files_and_overwrite() {
     let with_stale = files(dir);
     let out = scaffold(dir, &["generate", "bundle", "--version", "1.2.4"]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bundle/manifests/stale_v1_configmap.yaml (not made by generate bundle")
+            && stderr.contains("--force"),
+        "{stderr}"
+    );
     assert_eq!(with_stale, files(dir));
     // --check names what a rerun would change (not createdAt: without SOURCE_DATE_EPOCH the
     // bundle's own is kept), and writes nothing.
@@ -296,33 +301,77 @@ fn bundle_files_and_overwrite() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    std::fs::write(
-        dir.join("bundle/manifests/stale_v1_configmap.yaml"),
-        "kind: ConfigMap\n",
-    )
-    .unwrap();
-    // With --overwrite: rewritten, and the stale manifest pruned.
-    ok(
-        dir,
-        &["generate", "bundle", "--version", "1.2.4", "--overwrite"],
-    );
-    let now = files(dir);
-    assert!(!now.contains_key("bundle/manifests/stale_v1_configmap.yaml"));
-    assert!(
-        now["bundle/manifests/guestbook.clusterserviceversion.yaml"]
-            .contains("name: guestbook.v1.2.4")
-    );
-    // --dry-run writes nothing.
+    // `--overwrite=false` refuses to change the bundle of an earlier run.
     let out = scaffold(
         dir,
         &[
             "generate",
             "bundle",
             "--version",
-            "9.9.9",
-            "--overwrite",
-            "--dry-run",
+            "1.2.4",
+            "--overwrite=false",
         ],
+    );
+    assert!(!out.status.success());
+    assert_eq!(after, files(dir));
+    // A new version (operator-sdk's `make bundle` on every release) rewrites the bundle by
+    // default, keeping what the base CSV says, and removes manifests only an earlier run
+    // wrote: a CRD the old CSV owned, an object rendered from config/ under its bundle name.
+    let earlier_crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n\
+        metadata:\n  name: olds.webapp.my.domain\nspec:\n  group: webapp.my.domain\n  names:\n    plural: olds\n";
+    std::fs::write(
+        dir.join("bundle/manifests/webapp.my.domain_olds.yaml"),
+        earlier_crd,
+    )
+    .unwrap();
+    let csv_path = dir.join("bundle/manifests/guestbook.clusterserviceversion.yaml");
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert!(csv.contains("    owned:\n"), "{csv}");
+    std::fs::write(
+        &csv_path,
+        csv.replace(
+            "    owned:\n",
+            "    owned:\n    - kind: Old\n      name: olds.webapp.my.domain\n      version: v1\n",
+        ),
+    )
+    .unwrap();
+    let earlier_service = "apiVersion: v1\nkind: Service\nmetadata:\n  labels:\n    \
+        app.kubernetes.io/managed-by: kustomize\n    app.kubernetes.io/name: guestbook\n  name: guestbook-gone\n";
+    std::fs::write(
+        dir.join("bundle/manifests/guestbook-gone_v1_service.yaml"),
+        earlier_service,
+    )
+    .unwrap();
+    ok(dir, &["generate", "bundle", "--version", "1.2.4"]);
+    let now = files(dir);
+    assert!(!now.contains_key("bundle/manifests/webapp.my.domain_olds.yaml"));
+    assert!(!now.contains_key("bundle/manifests/guestbook-gone_v1_service.yaml"));
+    let csv = &now["bundle/manifests/guestbook.clusterserviceversion.yaml"];
+    assert!(csv.contains("name: guestbook.v1.2.4"));
+    assert!(!csv.contains("olds.webapp.my.domain"));
+    let base = &now["config/manifests/bases/guestbook.clusterserviceversion.yaml"];
+    assert_eq!(
+        base,
+        &after["config/manifests/bases/guestbook.clusterserviceversion.yaml"]
+    );
+    // A CRD the old CSV did not own is not the earlier run's: refused, removed with --force.
+    let foreign = earlier_crd.replace("olds", "others");
+    std::fs::write(
+        dir.join("bundle/manifests/webapp.my.domain_others.yaml"),
+        &foreign,
+    )
+    .unwrap();
+    let out = scaffold(dir, &["generate", "bundle", "--version", "1.2.4"]);
+    assert!(!out.status.success());
+    ok(
+        dir,
+        &["generate", "bundle", "--version", "1.2.4", "--force"],
+    );
+    assert_eq!(now, files(dir));
+    // --dry-run writes nothing.
+    let out = scaffold(
+        dir,
+        &["generate", "bundle", "--version", "9.9.9", "--dry-run"],
     );
     assert!(out.status.success());
     assert_eq!(now, files(dir));

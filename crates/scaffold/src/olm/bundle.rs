@@ -36,6 +36,9 @@ pub struct BundleOptions {
 pub struct Bundle {
     pub csv: Value,
     pub files: BTreeMap<String, String>,
+    /// The bundle file name of every object config/manifests rendered, bundled or not (a
+    /// role the CSV took in, say): an earlier run may have written any of them.
+    pub rendered: BTreeSet<String>,
 }
 
 /// Kinds OLM accepts in a registry+v1 bundle besides the CSV and CRDs (operator-registry's list).
@@ -85,6 +88,7 @@ pub fn build(project_dir: &Path, opts: &BundleOptions) -> Result<Bundle, OlmErro
 
 /// Builds the bundle from already rendered objects.
 pub fn assemble(objects: Vec<Value>, opts: &BundleOptions) -> Result<Bundle, OlmError> {
+    let rendered = objects.iter().map(manifest_file).collect();
     let csvs: Vec<&Value> = objects
         .iter()
         .filter(|o| kind(o) == "ClusterServiceVersion")
@@ -299,11 +303,7 @@ pub fn assemble(objects: Vec<Value>, opts: &BundleOptions) -> Result<Bundle, Olm
         yaml_of(&csv)?,
     );
     for crd in &crds {
-        let name = format!(
-            "{}_{}.yaml",
-            s(crd, "/spec/group"),
-            s(crd, "/spec/names/plural")
-        );
+        let name = manifest_file(crd);
         files.insert(format!("{out}/manifests/{name}"), yaml_of(&strip(crd))?);
     }
     for o in &objects {
@@ -315,14 +315,10 @@ pub fn assemble(objects: Vec<Value>, opts: &BundleOptions) -> Result<Bundle, Olm
         if k == "ServiceAccount" && service_accounts.contains(s(o, "/metadata/name")) {
             continue;
         }
-        let (g, v) = group_version(o);
-        let name = s(o, "/metadata/name");
-        let file = if g.is_empty() {
-            format!("{name}_{v}_{}.yaml", k.to_lowercase())
-        } else {
-            format!("{name}_{g}_{v}_{}.yaml", k.to_lowercase())
-        };
-        files.insert(format!("{out}/manifests/{file}"), yaml_of(&strip(o))?);
+        files.insert(
+            format!("{out}/manifests/{}", manifest_file(o)),
+            yaml_of(&strip(o))?,
+        );
     }
     if let Some(config) = objects.iter().find(|o| {
         kind(o) == "Configuration" && group_version(o).0 == "scorecard.operatorframework.io"
@@ -345,10 +341,67 @@ pub fn assemble(objects: Vec<Value>, opts: &BundleOptions) -> Result<Bundle, Olm
             .map_err(|e| OlmError::Input(format!("{e:#}")))?;
         files.insert(file.path, file.contents);
     }
-    Ok(Bundle { csv, files })
+    Ok(Bundle {
+        csv,
+        files,
+        rendered,
+    })
 }
 
 /// A manifest as OLM wants it in a bundle: no namespace (OLM installs into its own).
+/// The file name operator-sdk gives `object` in bundle/manifests: `<group>_<plural>.yaml` for
+/// a CRD, `<name>_[<group>_]<version>_<kind>.yaml` for the rest.
+pub fn manifest_file(object: &Value) -> String {
+    let k = kind(object);
+    if k == "CustomResourceDefinition" {
+        return format!(
+            "{}_{}.yaml",
+            s(object, "/spec/group"),
+            s(object, "/spec/names/plural")
+        );
+    }
+    let (g, v) = group_version(object);
+    let name = s(object, "/metadata/name");
+    if g.is_empty() {
+        format!("{name}_{v}_{}.yaml", k.to_lowercase())
+    } else {
+        format!("{name}_{g}_{v}_{}.yaml", k.to_lowercase())
+    }
+}
+
+/// Whether `text`, the file `file` in an existing bundle/manifests that this run no longer
+/// writes, is the output of an earlier run of `generate bundle` for `project_name`: an object
+/// under the name the bundle gives it that is a CRD the earlier CSV (`old_csv`) owned, one
+/// config/manifests renders now (`rendered`) or one rendered from this project's config/
+/// (kustomize's `app.kubernetes.io/name` and `managed-by` labels). Anything else was put there
+/// by someone else, and is not removed without `--force`.
+pub fn earlier_output(
+    file: &str,
+    text: &str,
+    old_csv: Option<&Value>,
+    rendered: &BTreeSet<String>,
+    project_name: &str,
+) -> bool {
+    let Ok([object]) = <[Value; 1]>::try_from(crate::yaml::documents(text).unwrap_or_default())
+    else {
+        return false;
+    };
+    if manifest_file(&object) != file {
+        return false;
+    }
+    if kind(&object) == "CustomResourceDefinition" {
+        let owned = old_csv
+            .and_then(|csv| csv.pointer("/spec/customresourcedefinitions/owned"))
+            .and_then(Value::as_array);
+        let name = s(&object, "/metadata/name");
+        return owned.is_some_and(|owned| owned.iter().any(|crd| crd["name"] == name));
+    }
+    let labels = &object["metadata"]["labels"];
+    rendered.contains(file)
+        || (labels["app.kubernetes.io/name"] == project_name
+            && labels["app.kubernetes.io/managed-by"] == "kustomize")
+}
+
 fn strip(o: &Value) -> Value {
     let mut o = o.clone();
     if let Some(meta) = o.get_mut("metadata").and_then(Value::as_object_mut) {

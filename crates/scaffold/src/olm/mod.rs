@@ -268,30 +268,49 @@ pub fn generate_bundle(args: BundleArgs) -> anyhow::Result<()> {
         extra_service_accounts: args.extra_service_accounts.clone(),
     };
     let built = bundle::build(&dir, &opts)?;
-    // The bundle is generated output: files that would change are refused without
-    // --overwrite (or --force); with it, stale manifests of an earlier run are removed too.
+    // The bundle is generated output, rewritten on every release like operator-sdk's
+    // (`--overwrite=false` refuses to change it). Manifests of an earlier run that this one no
+    // longer writes are removed; any other file in bundle/manifests is someone else's, and is
+    // refused without --force.
     let overwrite = args.overwrite || args.common.force || args.check;
     let mut plan = Plan::new(&dir, overwrite);
     for (path, contents) in &built.files {
         plan.generated(path, contents.clone())?;
     }
     let manifests = dir.join(&opts.output_dir).join("manifests");
+    let old_csv = std::fs::read_to_string(
+        manifests.join(format!("{}.clusterserviceversion.yaml", opts.package)),
+    )
+    .ok()
+    .and_then(|text| crate::yaml::documents(&text).ok())
+    .and_then(|docs| docs.into_iter().next());
     if let Ok(entries) = std::fs::read_dir(&manifests) {
-        let mut stale: Vec<String> = entries
+        let mut stale: Vec<(String, String)> = entries
             .flatten()
             .filter(|e| e.path().is_file())
             .map(|e| {
-                format!(
-                    "{}/manifests/{}",
-                    opts.output_dir,
-                    e.file_name().to_string_lossy()
-                )
+                let file = e.file_name().to_string_lossy().into_owned();
+                (format!("{}/manifests/{file}", opts.output_dir), file)
             })
-            .filter(|rel| !built.files.contains_key(rel))
+            .filter(|(rel, _)| !built.files.contains_key(rel))
             .collect();
         stale.sort();
-        for rel in stale {
-            plan.remove_or_refuse(&rel);
+        for (rel, file) in stale {
+            let text = std::fs::read_to_string(manifests.join(&file)).unwrap_or_default();
+            let ours = bundle::earlier_output(
+                &file,
+                &text,
+                old_csv.as_ref(),
+                &built.rendered,
+                &project.project_name,
+            );
+            if (ours && overwrite) || args.common.force || args.check {
+                plan.remove(&rel);
+            } else {
+                plan.refuse(format!(
+                    "{rel} (not made by generate bundle; it would be removed)"
+                ));
+            }
         }
     }
     if args.check {
