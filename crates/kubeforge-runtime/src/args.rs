@@ -34,6 +34,18 @@ pub struct ManagerArgs {
     /// The format of log lines (filter them with RUST_LOG, e.g. RUST_LOG=info,kube=debug).
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// Serve the webhooks (`ENABLE_WEBHOOKS=false`, as kubebuilder's managers read it, runs
+    /// the manager without them: on your machine, where the cluster cannot call it anyway).
+    #[arg(
+        long,
+        env = "ENABLE_WEBHOOKS",
+        default_value_t = true,
+        num_args = 0..=1,
+        default_missing_value = "true",
+        action = clap::ArgAction::Set,
+        value_parser = clap::builder::BoolishValueParser::new(),
+    )]
+    pub enable_webhooks: bool,
     /// The directory holding the webhook server's certificate (tls.crt, tls.key).
     #[arg(long, default_value = DEFAULT_WEBHOOK_CERT_DIR)]
     pub webhook_cert_dir: PathBuf,
@@ -60,6 +72,7 @@ impl Default for ManagerArgs {
             leader_election_namespace: None,
             namespace: None,
             log_format: LogFormat::Text,
+            enable_webhooks: true,
             webhook_cert_dir: DEFAULT_WEBHOOK_CERT_DIR.into(),
             webhook_port: DEFAULT_WEBHOOK_PORT,
             print_rbac: false,
@@ -116,6 +129,7 @@ mod tests {
         assert!(!args.leader_elect);
         assert_eq!(args.log_format, LogFormat::Text);
         assert_eq!(args.webhook_port, 9443);
+        assert!(args.enable_webhooks);
     }
 
     #[test]
@@ -128,6 +142,7 @@ mod tests {
             "--leader-election-namespace=system",
             "--namespace=ns",
             "--log-format=json",
+            "--enable-webhooks=false",
             "--webhook-cert-dir=/certs",
             "--webhook-port=9444",
         ])
@@ -141,6 +156,7 @@ mod tests {
         assert_eq!(args.log_format, LogFormat::Json);
         assert_eq!(args.webhook_cert_dir, PathBuf::from("/certs"));
         assert_eq!(args.webhook_port, 9444);
+        assert!(!args.enable_webhooks);
     }
 
     #[test]

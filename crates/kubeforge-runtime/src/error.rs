@@ -63,7 +63,7 @@ pub enum ManagerError {
         message: String,
     },
     #[error(
-        "the webhook server has no certificate: {} is missing. Mount the cert-manager secret there (config/default with [WEBHOOK] and [CERTMANAGER] enabled), put tls.crt and tls.key in it, or pass --webhook-cert-dir",
+        "the webhook server has no certificate: {} is missing. Mount the cert-manager secret there (config/default with [WEBHOOK] and [CERTMANAGER] enabled), put tls.crt and tls.key in it, or pass --webhook-cert-dir; to run without webhooks (e.g. `cargo xtask run` on your machine), set ENABLE_WEBHOOKS=false",
         .0.display()
     )]
     NoWebhookCertificate(PathBuf),

@@ -293,7 +293,11 @@ impl<S: Send + Sync + 'static> Manager<S> {
             servers.spawn(async move { serve.await.map_err(|e| e.to_string()) });
         }
         #[cfg(feature = "webhook")]
-        if let Some(register) = self.webhooks.take() {
+        if self.webhooks.is_some() && !self.args.enable_webhooks {
+            tracing::info!("webhooks disabled (--enable-webhooks=false / ENABLE_WEBHOOKS=false)");
+        }
+        #[cfg(feature = "webhook")]
+        if let Some(register) = self.webhooks.take().filter(|_| self.args.enable_webhooks) {
             let cert_dir = &self.args.webhook_cert_dir;
             let missing = ["tls.crt", "tls.key"]
                 .iter()

@@ -103,6 +103,31 @@ async fn a_webhook_server_without_a_certificate() {
         "{message}"
     );
     assert!(message.contains("--webhook-cert-dir"), "{message}");
+    assert!(message.contains("ENABLE_WEBHOOKS=false"), "{message}");
+}
+
+#[tokio::test]
+async fn webhooks_disabled_need_no_certificate() {
+    let empty = tempfile::tempdir().unwrap();
+    let args = ManagerArgs {
+        enable_webhooks: false,
+        webhook_cert_dir: empty.path().to_owned(),
+        webhook_port: 0,
+        ..ManagerArgs::default()
+    };
+    let (manager, mut server) = manager(args);
+    let token = manager.shutdown_token();
+    let manager = tokio::spawn(manager.webhooks(|server| server).try_run());
+    server.expect(Method::GET, "/version", version()).await;
+    // With webhooks enabled the missing certificate stops the manager right after /version.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!manager.is_finished(), "the manager stopped by itself");
+    token.cancel();
+    let result = tokio::time::timeout(std::time::Duration::from_secs(10), manager).await;
+    result
+        .expect("the manager stopped in time")
+        .unwrap()
+        .unwrap();
 }
 
 #[tokio::test]
