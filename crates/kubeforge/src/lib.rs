@@ -70,6 +70,15 @@ macro_rules! __webhook_submit {
 #[doc = include_str!("../docs/crd_schema.md")]
 pub use kubeforge_derive::CrdSchema;
 
+/// The schemars and serde_json kubeforge builds on. kube's `CustomResource` derive names
+/// `::schemars` and `::serde_json`, so a crate that does not depend on them itself points it
+/// here: `#[kube(crates(schemars = "kubeforge::schemars", serde_json = "kubeforge::serde_json"))]`
+/// (see "Dependencies of an API crate" in [`CrdSchema`]).
+#[doc(no_inline)]
+pub use schemars;
+#[doc(no_inline)]
+pub use serde_json;
+
 /// What an API types file needs: `use kubeforge::prelude::*;`.
 pub mod prelude {
     pub use crate::CrdSchema;
