@@ -12,6 +12,18 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::Subcommand;
 
+/// `scaffold create api` for the one kind of the benchmarks' projects.
+pub(crate) const CREATE_API: [&str; 8] = [
+    "create",
+    "api",
+    "--group",
+    "cache",
+    "--version",
+    "v1alpha1",
+    "--kind",
+    "Memcached",
+];
+
 #[derive(Subcommand)]
 pub(crate) enum What {
     /// CRD generation: in-process time and incremental `generate crds` wall time.
@@ -34,6 +46,9 @@ pub(crate) enum What {
         #[arg(long)]
         kubeconfig: Option<std::path::PathBuf>,
     },
+    /// A manager reconciling N pending objects: time, peak and settled RSS, requests per
+    /// object, writes on restart, time to release them; optionally next to other managers.
+    Reconcile(Box<crate::bench_reconcile::Args>),
     /// The lines of framework code a fresh `init` + `create api` project carries.
     FrameworkLines {
         /// Count the output of this scaffold binary instead (e.g. an older checkout's).
@@ -60,6 +75,7 @@ pub(crate) fn run(what: What) -> anyhow::Result<()> {
             skip_cold,
             kubeconfig,
         } => scaffold(runs, skip_cold, kubeconfig.as_deref()),
+        What::Reconcile(args) => crate::bench_reconcile::run(*args),
         What::FrameworkLines { scaffold } => crate::framework_lines::run(scaffold),
     }
 }
@@ -70,7 +86,7 @@ fn timed(mut f: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<Duration> 
     Ok(start.elapsed())
 }
 
-fn run_ok(cmd: &mut Command) -> anyhow::Result<()> {
+pub(crate) fn run_ok(cmd: &mut Command) -> anyhow::Result<()> {
     let out = cmd.output().with_context(|| format!("{cmd:?}"))?;
     if !out.status.success() {
         bail!("{cmd:?} failed:\n{}", String::from_utf8_lossy(&out.stderr));
@@ -105,21 +121,7 @@ fn scaffold(runs: usize, skip_cold: bool, kubeconfig: Option<&Path>) -> anyhow::
             )
         })?);
         create.push(timed(|| {
-            run_ok(
-                Command::new(&bin)
-                    .args([
-                        "create",
-                        "api",
-                        "--group",
-                        "cache",
-                        "--version",
-                        "v1alpha1",
-                        "--kind",
-                        "Memcached",
-                        "-o",
-                    ])
-                    .arg(&dir),
-            )
+            run_ok(Command::new(&bin).args(CREATE_API).arg("-o").arg(&dir))
         })?);
     }
     println!(
@@ -223,7 +225,7 @@ fn idle_rss(project: &Path, binary: &Path, kubeconfig: &Path) -> anyhow::Result<
     Ok(())
 }
 
-fn cargo(dir: &Path, args: &[&str]) -> anyhow::Result<()> {
+pub(crate) fn cargo(dir: &Path, args: &[&str]) -> anyhow::Result<()> {
     let status = Command::new(env!("CARGO"))
         .current_dir(dir)
         .args(args)

@@ -1,6 +1,7 @@
 //! `cargo xtask`: code generation, checks and benchmarks for this repository.
 
 mod bench;
+mod bench_reconcile;
 mod framework_lines;
 mod generate;
 

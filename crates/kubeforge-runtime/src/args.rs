@@ -9,6 +9,8 @@ use clap::{Args, ValueEnum};
 /// Where the webhook server reads `tls.crt` and `tls.key` (controller-runtime's default,
 /// where config/default mounts cert-manager's secret).
 pub const DEFAULT_WEBHOOK_CERT_DIR: &str = "/tmp/k8s-webhook-server/serving-certs";
+/// `--max-concurrent-reconciles`: chosen by `cargo xtask bench reconcile` (README, "Tuning").
+pub const DEFAULT_MAX_CONCURRENT_RECONCILES: u16 = 64;
 /// The webhook server's port (config/webhook/service.yaml targets it).
 pub const DEFAULT_WEBHOOK_PORT: u16 = 9443;
 
@@ -34,6 +36,16 @@ pub struct ManagerArgs {
     /// The format of log lines (filter them with RUST_LOG, e.g. RUST_LOG=info,kube=debug).
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// How many reconciliations each controller runs at once (controller-runtime's
+    /// MaxConcurrentReconciles). Bounding them bounds the manager's memory: an unbounded burst
+    /// at start-up reconciles every object at once.
+    #[arg(long, default_value_t = DEFAULT_MAX_CONCURRENT_RECONCILES, value_parser = clap::value_parser!(u16).range(1..))]
+    pub max_concurrent_reconciles: u16,
+    /// Keep managedFields and the last-applied-configuration annotation in the controllers'
+    /// caches (dropped by default: reconcilers rarely read them, and they are often half of an
+    /// object's size).
+    #[arg(long)]
+    pub cache_managed_fields: bool,
     /// Serve the webhooks (`ENABLE_WEBHOOKS=false`, as kubebuilder's managers read it, runs
     /// the manager without them: on your machine, where the cluster cannot call it anyway).
     #[arg(
@@ -72,6 +84,8 @@ impl Default for ManagerArgs {
             leader_election_namespace: None,
             namespace: None,
             log_format: LogFormat::Text,
+            max_concurrent_reconciles: DEFAULT_MAX_CONCURRENT_RECONCILES,
+            cache_managed_fields: false,
             enable_webhooks: true,
             webhook_cert_dir: DEFAULT_WEBHOOK_CERT_DIR.into(),
             webhook_port: DEFAULT_WEBHOOK_PORT,
@@ -113,7 +127,7 @@ mod tests {
 
     use super::*;
 
-    #[derive(Parser)]
+    #[derive(Parser, Debug)]
     struct Cli {
         #[command(flatten)]
         manager: ManagerArgs,
@@ -130,6 +144,11 @@ mod tests {
         assert_eq!(args.log_format, LogFormat::Text);
         assert_eq!(args.webhook_port, 9443);
         assert!(args.enable_webhooks);
+        assert_eq!(
+            args.max_concurrent_reconciles,
+            DEFAULT_MAX_CONCURRENT_RECONCILES
+        );
+        assert!(!args.cache_managed_fields);
     }
 
     #[test]
@@ -143,6 +162,8 @@ mod tests {
             "--namespace=ns",
             "--log-format=json",
             "--enable-webhooks=false",
+            "--max-concurrent-reconciles=4",
+            "--cache-managed-fields",
             "--webhook-cert-dir=/certs",
             "--webhook-port=9444",
         ])
@@ -157,6 +178,19 @@ mod tests {
         assert_eq!(args.webhook_cert_dir, PathBuf::from("/certs"));
         assert_eq!(args.webhook_port, 9444);
         assert!(!args.enable_webhooks);
+        assert_eq!(args.max_concurrent_reconciles, 4);
+        assert!(args.cache_managed_fields);
+    }
+
+    #[test]
+    fn max_concurrent_reconciles_must_be_positive() {
+        for bad in ["0", "-1", "many"] {
+            let flag = format!("--max-concurrent-reconciles={bad}");
+            let error = Cli::try_parse_from(["manager", flag.as_str()])
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains("--max-concurrent-reconciles"), "{error}");
+        }
     }
 
     #[test]

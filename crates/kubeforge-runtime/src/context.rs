@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use tokio_util::sync::CancellationToken;
 
 use crate::health::Readiness;
-use crate::{Backoff, Metrics, ObjectScope, Result};
+use crate::{Backoff, Metrics, ObjectScope, Result, WatchOptions};
 
 /// What every controller of a manager shares: the API client, the event recorder, metrics,
 /// the per-object error backoff, the watched namespace, the shutdown signal, and `state`, the
@@ -33,6 +33,10 @@ pub struct Context<S = ()> {
     pub shutdown: CancellationToken,
     /// The project's own state, given to [`Manager::with_state`](crate::Manager::with_state).
     pub state: S,
+    /// How [`controller_for`](crate::controller_for) watches and runs a controller: the
+    /// manager's flags, which a controller may change for itself with
+    /// [`controller_with`](crate::controller_with).
+    pub watch: WatchOptions,
     manager_name: String,
     pub(crate) readiness: Readiness,
 }
@@ -70,9 +74,17 @@ impl<S> Context<S> {
             namespace: None,
             shutdown: CancellationToken::new(),
             state,
+            watch: WatchOptions::default(),
             manager_name: manager_name.to_owned(),
             readiness: Readiness::default(),
         }
+    }
+
+    /// Watches and runs controllers with `watch` (the manager's flags).
+    #[must_use]
+    pub fn with_watch_options(mut self, watch: WatchOptions) -> Self {
+        self.watch = watch;
+        self
     }
 
     /// Watches only `namespace` (`None`: all namespaces).
@@ -156,6 +168,11 @@ impl<S> Context<S> {
     }
 
     /// Records an event about `obj` (events.k8s.io/v1, reported by the manager).
+    ///
+    /// Best effort, as controller-runtime's recorder: an event that cannot be written is
+    /// logged, never an error of the reconcile. In a namespace being deleted the API server
+    /// refuses new events, and a cleanup that failed on its event would keep its finalizer,
+    /// and the namespace, forever.
     pub async fn publish<K>(
         &self,
         obj: &K,
@@ -163,8 +180,7 @@ impl<S> Context<S> {
         reason: &str,
         action: &str,
         note: impl Into<String>,
-    ) -> Result<()>
-    where
+    ) where
         K: Resource<DynamicType = ()>,
     {
         let event = Event {
@@ -174,8 +190,11 @@ impl<S> Context<S> {
             action: action.to_owned(),
             secondary: None,
         };
-        self.recorder.publish(&event, &obj.object_ref(&())).await?;
-        Ok(())
+        let about = obj.object_ref(&());
+        if let Err(error) = self.recorder.publish(&event, &about).await {
+            let name = about.name.as_deref().unwrap_or_default();
+            tracing::warn!(%name, reason, %error, "event not recorded");
+        }
     }
 
     /// The error policy [`run_controller`](crate::run_controller) gives every controller:

@@ -53,7 +53,7 @@ pub mod testing;
 pub use args::{BindAddress, LogFormat, ManagerArgs};
 pub use backoff::Backoff;
 pub use context::Context;
-pub use controller::{controller_for, run_controller};
+pub use controller::{WatchOptions, controller_for, controller_with, run_controller};
 pub use error::{Error, ManagerError, Result};
 pub use health::Readiness;
 pub use manager::Manager;
@@ -63,7 +63,9 @@ pub use scope::ObjectScope;
 /// What a controller file needs: `use kubeforge_runtime::prelude::*;`.
 pub mod prelude {
     pub use crate::conditions::{self, AVAILABLE, DEGRADED, PROGRESSING};
-    pub use crate::{Context, Error, Result, controller_for, run_controller};
+    pub use crate::{
+        Context, Error, Result, WatchOptions, controller_for, controller_with, run_controller,
+    };
     pub use kube::runtime::controller::Action;
     pub use kube::runtime::events::{Event, EventType};
     pub use kube::runtime::finalizer::{Event as FinalizerEvent, finalizer};

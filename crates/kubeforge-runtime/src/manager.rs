@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::health::{self, Readiness};
 use crate::leader::{self, Lease};
-use crate::{Context, ManagerArgs, ManagerError, Metrics, Result};
+use crate::{Context, ManagerArgs, ManagerError, Metrics, Result, WatchOptions};
 
 type StartController<S> = Box<dyn FnOnce(Arc<Context<S>>) -> BoxFuture<'static, Result<()>> + Send>;
 type ServerTask = Result<(), String>;
@@ -217,8 +217,14 @@ impl<S: Send + Sync + 'static> Manager<S> {
             .as_ref()
             .map(|leadership| leadership.cancel_on_loss(shutdown.clone()));
 
+        let watch = WatchOptions {
+            max_concurrent_reconciles: self.args.max_concurrent_reconciles,
+            lean_cache: !self.args.cache_managed_fields,
+            ..WatchOptions::default()
+        };
         let ctx = Context::new(client, &self.name, self.state)
             .with_namespace(namespace)
+            .with_watch_options(watch)
             .with_manager_parts(metrics.clone(), shutdown.clone(), readiness.clone());
         let ctx = Arc::new(ctx);
         let mut controllers = JoinSet::new();

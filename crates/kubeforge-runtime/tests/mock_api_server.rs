@@ -17,6 +17,16 @@ fn path(name: &str) -> String {
 
 const EVENTS: &str = "/apis/events.k8s.io/v1/namespaces/default/events";
 
+/// A widget with the finalizer, being deleted.
+fn deleting_widget(name: &str) -> Widget {
+    let mut obj = widget(name);
+    obj.meta_mut().finalizers = Some(vec![FINALIZER.into()]);
+    obj.meta_mut().deletion_timestamp = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+        k8s_openapi::jiff::Timestamp::now(),
+    ));
+    obj
+}
+
 #[tokio::test]
 async fn adds_the_finalizer_then_applies_the_status() {
     let (ctx, server) = testing::context(MANAGER, state());
@@ -77,11 +87,7 @@ async fn adds_the_finalizer_then_applies_the_status() {
 #[tokio::test]
 async fn cleanup_uses_the_projects_state_and_records_an_event() {
     let (ctx, server) = testing::context(MANAGER, state());
-    let mut obj = widget("a");
-    obj.meta_mut().finalizers = Some(vec![FINALIZER.into()]);
-    obj.meta_mut().deletion_timestamp = Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
-        k8s_openapi::jiff::Timestamp::now(),
-    ));
+    let obj = deleting_widget("a");
     let served = |mut server: ApiServer| async move {
         let event = server.expect(Method::POST, EVENTS, json!({})).await;
         assert_eq!(event.body["reason"], "Deleting");
@@ -97,6 +103,29 @@ async fn cleanup_uses_the_projects_state_and_records_an_event() {
     let result = testing::serve_while(server, served, reconcile(Arc::new(obj), ctx.clone())).await;
     assert_eq!(result.unwrap(), Action::await_change());
     assert_eq!(ctx.cleanups.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn an_event_refused_in_a_terminating_namespace_does_not_keep_the_finalizer() {
+    let (ctx, server) = testing::context(MANAGER, state());
+    let obj = deleting_widget("a");
+    let served = |mut server: ApiServer| async move {
+        // What NamespaceLifecycle answers while the namespace is being deleted.
+        let forbidden = json!({"kind": "Status", "apiVersion": "v1", "status": "Failure",
+            "reason": "Forbidden", "code": 403,
+            "message": "events.events.k8s.io \"a.1\" is forbidden: unable to create new content in namespace default because it is being terminated"});
+        server
+            .expect_status(Method::POST, EVENTS, 403, forbidden)
+            .await;
+        let response = serde_json::to_value(widget("a")).unwrap();
+        let removed = server.expect(Method::PATCH, &path("a"), response).await;
+        assert_eq!(
+            removed.body[1],
+            json!({"op": "remove", "path": "/metadata/finalizers/0"})
+        );
+    };
+    let result = testing::serve_while(server, served, reconcile(Arc::new(obj), ctx.clone())).await;
+    assert_eq!(result.unwrap(), Action::await_change());
 }
 
 #[tokio::test]

@@ -18,7 +18,7 @@ pub mod envtest;
 pub use http::Method;
 pub use mock::{ApiServer, Request, context, serve_while, status};
 pub use process::ManagerProcess;
-pub use samples::{Expect, install_crds, reconcile_all};
+pub use samples::{Expect, delete_namespace, install_crds, reconcile_all};
 
 /// A free TCP port on loopback (free when asked: the process it is given to binds it next).
 fn free_port() -> std::io::Result<u16> {

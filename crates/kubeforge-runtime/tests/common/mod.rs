@@ -66,7 +66,7 @@ pub async fn reconcile(obj: Arc<Widget>, ctx: Arc<Context<State_>>) -> Result<Ac
                     "Finalize",
                     "bye",
                 )
-                .await?;
+                .await;
                 Ok(Action::await_change())
             }
         }

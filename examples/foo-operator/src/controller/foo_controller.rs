@@ -128,7 +128,7 @@ async fn apply(obj: &Foo, ctx: &Context) -> Result<Action> {
             )
         };
         ctx.publish(obj, EventType::Normal, reason, "Reconcile", note)
-            .await?;
+            .await;
     }
     // Pod events trigger reconciliations; reconcile again in a while anyway, to correct drift.
     Ok(Action::requeue(Duration::from_secs(300)))
@@ -144,7 +144,7 @@ async fn cleanup(obj: &Foo, ctx: &Context) -> Result<Action> {
 
     let note = format!("Cleaning up {name}");
     ctx.publish(obj, EventType::Normal, "Deleting", "Finalize", note)
-        .await?;
+        .await;
     Ok(Action::await_change())
 }
 

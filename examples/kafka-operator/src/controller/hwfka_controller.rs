@@ -452,7 +452,7 @@ async fn apply(obj: &Hwfka, ctx: &Context) -> Result<Action> {
     if running && !was_available {
         let note = format!("{name} is available: {message}");
         ctx.publish(obj, EventType::Normal, "Available", "Reconcile", note)
-            .await?;
+            .await;
     }
     if running {
         // Reconcile again in a while even without changes, to correct drift.
@@ -494,7 +494,7 @@ async fn cleanup(obj: &Hwfka, ctx: &Context) -> Result<Action> {
 
     let note = format!("Cleaning up {name}");
     ctx.publish(obj, EventType::Normal, "Deleting", "Finalize", note)
-        .await?;
+        .await;
     Ok(Action::await_change())
 }
 

@@ -207,7 +207,7 @@ async fn apply(obj: &Memcached, ctx: &Context) -> Result<Action> {
     };
     if let Some((reason, note)) = change {
         ctx.publish(obj, EventType::Normal, reason, "Reconcile", note)
-            .await?;
+            .await;
     }
 
     let ready = deployment
@@ -254,7 +254,7 @@ async fn apply(obj: &Memcached, ctx: &Context) -> Result<Action> {
     }
     if available && !was_available {
         ctx.publish(obj, EventType::Normal, "Available", "Reconcile", message)
-            .await?;
+            .await;
     }
     // The owned Deployment's changes wake this controller; requeue anyway to correct drift.
     let requeue = if available { 300 } else { 60 };
@@ -323,7 +323,7 @@ async fn cleanup(obj: &Memcached, ctx: &Context) -> Result<Action> {
 
     let note = format!("Custom resource {name} is being deleted");
     ctx.publish(obj, EventType::Warning, "Deleting", "Finalize", note)
-        .await?;
+        .await;
     Ok(Action::await_change())
 }
 

@@ -94,7 +94,7 @@ async fn apply(obj: &VirtualMachine, ctx: &Context) -> Result<Action> {
     if machine == MachineState::Running && !was_available {
         let note = format!("{name} is running");
         ctx.publish(obj, EventType::Normal, "Available", "Reconcile", note)
-            .await?;
+            .await;
     }
     Ok(action)
 }
@@ -119,7 +119,7 @@ async fn cleanup(obj: &VirtualMachine, ctx: &Context) -> Result<Action> {
 
     let note = format!("Released the machine of {name}");
     ctx.publish(obj, EventType::Normal, "Released", "Finalize", note)
-        .await?;
+        .await;
     Ok(Action::await_change())
 }
 
