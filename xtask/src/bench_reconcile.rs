@@ -167,17 +167,20 @@ async fn bench(args: Args) -> anyhow::Result<()> {
         );
     }
     for subject in &subjects {
-        kubectl(
-            &kubeconfig,
-            &[
-                "apply",
-                "--server-side",
-                "--force-conflicts",
-                "--validate=false",
-                "-f",
-            ],
-            &subject.crd,
-        )?;
+        let apply = [
+            "apply",
+            "--server-side",
+            "--force-conflicts",
+            "--validate=false",
+            "-f",
+        ];
+        crate::bench::run_ok(
+            Command::new("kubectl")
+                .env("KUBECONFIG", &kubeconfig)
+                .args(apply)
+                .arg(&subject.crd),
+        )
+        .context("kubectl (needed to apply the CRDs)")?;
     }
     let mut resources = Vec::new();
     for subject in &subjects {
@@ -315,24 +318,6 @@ async fn resolve(client: &Client, kind: &str) -> anyhow::Result<ApiResource> {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     bail!("{kind} is not served by the cluster (is its CRD installed?)")
-}
-
-fn kubectl(kubeconfig: &Path, args: &[&str], path: &Path) -> anyhow::Result<()> {
-    let out = Command::new("kubectl")
-        .env("KUBECONFIG", kubeconfig)
-        .args(args)
-        .arg(path)
-        .output()
-        .context("kubectl (needed to apply the CRDs)")?;
-    if !out.status.success() {
-        bail!(
-            "kubectl {} {} failed: {}",
-            args.join(" "),
-            path.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Ok(())
 }
 
 fn manager_command(bin: &Path, extra: &[String]) -> Vec<String> {

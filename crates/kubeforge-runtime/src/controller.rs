@@ -95,7 +95,7 @@ where
 }
 
 /// Drops what the lean cache does not keep (see [`WatchOptions::lean_cache`]).
-pub fn strip<K: Resource>(obj: &mut K) {
+fn strip<K: Resource>(obj: &mut K) {
     let meta = obj.meta_mut();
     meta.managed_fields = None;
     if let Some(annotations) = meta.annotations.as_mut() {

@@ -95,7 +95,8 @@ impl Plan {
     }
 
     /// A generated output file (a bundle's): written when missing, nothing when identical, and
-    /// when it would change, overwritten when the plan may (`--force`; the bundle's `--overwrite`, its default) or refused.
+    /// when it would change, overwritten when the plan may (`--force`; the bundle's
+    /// `--overwrite`, its default) or refused.
     pub fn generated(&mut self, rel: &str, contents: String) -> Result<(), CliError> {
         match self.on_disk(rel)? {
             None => {

@@ -8,7 +8,7 @@ use assert_cmd::Command;
 
 mod common;
 
-use common::copy_dir;
+use common::{WEBHOOK, copy_dir};
 
 fn scaffold() -> Command {
     Command::cargo_bin("scaffold").expect("binary built")
@@ -73,17 +73,6 @@ fn create_memcached(dir: &Path) {
 fn scaffold_in(dir: &Path, args: &[&str]) {
     scaffold().args(args).arg("-o").arg(dir).assert().success();
 }
-
-const WEBHOOK: &[&str] = &[
-    "create",
-    "webhook",
-    "--group",
-    "cache",
-    "--version",
-    "v1alpha1",
-    "--kind",
-    "Memcached",
-];
 
 /// operator-sdk's memcached-operator bundle, as `bundle/` and `bundle.Dockerfile` of `dir`.
 fn copy_bundle(dir: &Path) {

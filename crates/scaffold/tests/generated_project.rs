@@ -12,7 +12,7 @@ use serde_json::Value;
 
 mod common;
 
-use common::{repo_root, run};
+use common::{WEBHOOK, repo_root, run};
 
 fn kubectl() -> String {
     for candidate in ["/usr/bin/kubectl", "kubectl"] {
@@ -104,21 +104,11 @@ fn scaffolded_project_builds_tests_lints_and_renders() {
         &["clippy", "--all-targets", "--", "-D", "warnings"],
     );
     // The conversion first, then the admission webhooks added to the same file at its markers.
-    let webhook = [
-        "create",
-        "webhook",
-        "--group",
-        "cache",
-        "--version",
-        "v1alpha1",
-        "--kind",
-        "Memcached",
-    ];
     for types in [
         &["--conversion", "--spoke", "v1"][..],
         &["--defaulting", "--programmatic-validation"],
     ] {
-        run(&dir, scaffold, &[&webhook[..], types].concat());
+        run(&dir, scaffold, &[WEBHOOK, types].concat());
     }
     run(&dir, "cargo", &["xtask", "generate", "manifests"]);
     run(&dir, "cargo", &fmt_check);

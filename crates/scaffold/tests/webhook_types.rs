@@ -9,7 +9,7 @@ use assert_cmd::Command;
 
 mod common;
 
-use common::{files, run};
+use common::{WEBHOOK, files, run};
 
 const FILE: &str = "src/webhook/memcached_v1alpha1.rs";
 
@@ -42,15 +42,7 @@ fn project() -> tempfile::TempDir {
 }
 
 fn webhook(dir: &Path, types: &[&str]) -> std::process::Output {
-    let gvk = [
-        "create",
-        "webhook",
-        "--group",
-        "cache",
-        "--version",
-        "v1alpha1",
-    ];
-    scaffold(dir, &[&gvk[..], &["--kind", "Memcached"], types].concat())
+    scaffold(dir, &[WEBHOOK, types].concat())
 }
 
 fn read(dir: &Path, rel: &str) -> String {

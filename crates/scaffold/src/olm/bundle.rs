@@ -348,7 +348,6 @@ pub fn assemble(objects: Vec<Value>, opts: &BundleOptions) -> Result<Bundle, Olm
     })
 }
 
-/// A manifest as OLM wants it in a bundle: no namespace (OLM installs into its own).
 /// The file name operator-sdk gives `object` in bundle/manifests: `<group>_<plural>.yaml` for
 /// a CRD, `<name>_[<group>_]<version>_<kind>.yaml` for the rest.
 pub fn manifest_file(object: &Value) -> String {
@@ -402,6 +401,7 @@ pub fn earlier_output(
             && labels["app.kubernetes.io/managed-by"] == "kustomize")
 }
 
+/// A manifest as OLM wants it in a bundle: no namespace (OLM installs into its own).
 fn strip(o: &Value) -> Value {
     let mut o = o.clone();
     if let Some(meta) = o.get_mut("metadata").and_then(Value::as_object_mut) {

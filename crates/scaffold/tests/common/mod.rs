@@ -6,6 +6,19 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// `scaffold create webhook` for the Memcached kind the tests' projects have; the webhook
+/// types follow.
+pub const WEBHOOK: &[&str] = &[
+    "create",
+    "webhook",
+    "--group",
+    "cache",
+    "--version",
+    "v1alpha1",
+    "--kind",
+    "Memcached",
+];
+
 /// Every file under `dir`, by `/`-separated relative path, with its text.
 pub fn files(dir: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
