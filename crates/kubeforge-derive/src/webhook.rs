@@ -36,6 +36,8 @@ const KEYS: &[&str] = &[
     "service_name",
     "service_namespace",
     "service_port",
+    "configuration_name",
+    "webhook_versions",
 ];
 
 /// controller-gen's spellings, and other likely slips, with the key they mean.
@@ -50,6 +52,8 @@ const ALIASES: &[(&str, &str)] = &[
     ("serviceName", "service_name"),
     ("serviceNamespace", "service_namespace"),
     ("servicePort", "service_port"),
+    ("webhookVersions", "webhook_versions"),
+    ("webhookconfiguration", "configuration_name"),
     ("group", "groups"),
     ("api_groups", "groups"),
     ("apiGroups", "groups"),
@@ -88,10 +92,22 @@ struct Config {
     service_name: Option<Single>,
     service_namespace: Option<Single>,
     service_port: Option<(i64, Span, Span)>,
+    /// controller-gen's `+kubebuilder:webhookconfiguration:name=`: an attribute of its own,
+    /// with `mutating`, naming the configuration rather than a webhook.
+    configuration_name: Option<Single>,
+    /// Only `v1` is valid, and it changes nothing: accepted so a ported marker compiles.
+    webhook_versions: Option<(Items, Span)>,
     /// An unknown key was reported: checks for missing keys would only repeat it.
     unknown_key: bool,
     /// Keys given with an invalid value (reported there, so not missing).
     invalid: Vec<String>,
+}
+
+/// What a checked attribute registers.
+enum Checked {
+    Webhook(Normalized),
+    /// `mutating` + `configuration_name`: the name of one configuration.
+    Configuration,
 }
 
 /// The values the registration carries, normalised.
@@ -108,8 +124,8 @@ struct Normalized {
 pub(crate) fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
     let cx = Ctxt::new();
     let config = parse_args(&cx, attr);
-    let normalized = config.as_ref().and_then(|c| check(&cx, c));
-    let placed = place(&cx, item.clone(), config.as_ref().zip(normalized.as_ref()));
+    let checked = config.as_ref().and_then(|c| check(&cx, c));
+    let placed = place(&cx, item.clone(), config.as_ref().zip(checked.as_ref()));
     match (cx.check(), placed) {
         (Ok(()), Some(out)) => out,
         (Err(e), _) => {
@@ -240,12 +256,18 @@ impl Arg {
             )
         };
         match key.as_str() {
-            "groups" | "resources" | "verbs" | "versions" | "admission_review_versions" => {
+            "groups"
+            | "resources"
+            | "verbs"
+            | "versions"
+            | "admission_review_versions"
+            | "webhook_versions" => {
                 let slot = match key.as_str() {
                     "groups" => &mut config.groups,
                     "resources" => &mut config.resources,
                     "verbs" => &mut config.verbs,
                     "versions" => &mut config.versions,
+                    "webhook_versions" => &mut config.webhook_versions,
                     _ => &mut config.admission_review_versions,
                 };
                 if slot.is_some() {
@@ -306,7 +328,8 @@ impl Arg {
             | "side_effects"
             | "reinvocation_policy"
             | "service_name"
-            | "service_namespace" => {
+            | "service_namespace"
+            | "configuration_name" => {
                 let slot = match key.as_str() {
                     "name" => &mut config.name,
                     "path" => &mut config.path,
@@ -316,6 +339,7 @@ impl Arg {
                     "side_effects" => &mut config.side_effects,
                     "reinvocation_policy" => &mut config.reinvocation_policy,
                     "service_name" => &mut config.service_name,
+                    "configuration_name" => &mut config.configuration_name,
                     _ => &mut config.service_namespace,
                 };
                 if slot.is_some() {
@@ -342,11 +366,6 @@ impl Arg {
 }
 
 fn unknown_key_message(key: &str) -> String {
-    if key == "webhook_versions" || key == "webhookVersions" {
-        return format!(
-            "`{key}` is not supported: only admissionregistration.k8s.io/v1 configurations are written (v1beta1 was removed in Kubernetes 1.22); leave the key out"
-        );
-    }
     let expected = KEYS
         .iter()
         .map(|k| format!("`{k}`"))
@@ -439,7 +458,88 @@ fn one_of(
     found
 }
 
-fn check(cx: &Ctxt, c: &Config) -> Option<Normalized> {
+fn check(cx: &Ctxt, c: &Config) -> Option<Checked> {
+    if let Some(name) = &c.configuration_name {
+        return check_configuration(cx, c, name).then_some(Checked::Configuration);
+    }
+    check_webhook(cx, c).map(Checked::Webhook)
+}
+
+/// `#[webhook(mutating = .., configuration_name = "..")]` stands alone, as controller-gen's
+/// `+kubebuilder:webhookconfiguration` marker does: webhook keys are errors here.
+fn check_configuration(cx: &Ctxt, c: &Config, (name, _, span): &Single) -> bool {
+    let single = |v: &Option<Single>| v.as_ref().map(|(_, key, _)| *key);
+    let items = |v: &Option<(Items, Span)>| v.as_ref().map(|(_, key)| *key);
+    let int = |v: &Option<(i64, Span, Span)>| v.as_ref().map(|(_, key, _)| *key);
+    let others = [
+        ("name", single(&c.name)),
+        ("path", single(&c.path)),
+        ("url", single(&c.url)),
+        ("failure_policy", single(&c.failure_policy)),
+        ("match_policy", single(&c.match_policy)),
+        ("side_effects", single(&c.side_effects)),
+        ("reinvocation_policy", single(&c.reinvocation_policy)),
+        ("service_name", single(&c.service_name)),
+        ("service_namespace", single(&c.service_namespace)),
+        ("timeout_seconds", int(&c.timeout_seconds)),
+        ("service_port", int(&c.service_port)),
+        ("groups", items(&c.groups)),
+        ("resources", items(&c.resources)),
+        ("verbs", items(&c.verbs)),
+        ("versions", items(&c.versions)),
+        (
+            "admission_review_versions",
+            items(&c.admission_review_versions),
+        ),
+        ("webhook_versions", items(&c.webhook_versions)),
+    ];
+    let mut ok = !c.unknown_key;
+    for (key, at) in others {
+        if let Some(at) = at {
+            cx.error_at(
+                at,
+                format!(
+                    "`{key}` does not go with `configuration_name`: `#[webhook(mutating = true, configuration_name = \"...\")]` names a whole webhook configuration (controller-gen's +kubebuilder:webhookconfiguration) and is an attribute of its own"
+                ),
+            );
+            ok = false;
+        }
+    }
+    if c.mutating.is_none() && !c.invalid.iter().any(|k| k == "mutating") {
+        cx.error_at(
+            Span::call_site(),
+            "`configuration_name` needs `mutating = true` (it names the MutatingWebhookConfiguration) or `mutating = false` (the ValidatingWebhookConfiguration)",
+        );
+        ok = false;
+    }
+    if !is_subdomain(name) {
+        cx.error_at(
+            *span,
+            format!(
+                "configuration name `{name}` must be a DNS subdomain (lower-case letters, digits, `-` and `.`, at most 253 characters)"
+            ),
+        );
+        ok = false;
+    }
+    ok && c.mutating.is_some()
+}
+
+/// controller-gen's `webhookVersions`: `v1` is its default and the only version it writes.
+fn check_webhook_versions(cx: &Ctxt, c: &Config) {
+    for (version, span) in c.webhook_versions.iter().flat_map(|(items, _)| items) {
+        if version != "v1" {
+            cx.error_at(
+                *span,
+                format!(
+                    "unsupported webhook version `{version}`: only admissionregistration.k8s.io/v1 configurations are written (v1beta1 was removed in Kubernetes 1.22); write `webhook_versions = \"v1\"` or leave the key out"
+                ),
+            );
+        }
+    }
+}
+
+fn check_webhook(cx: &Ctxt, c: &Config) -> Option<Normalized> {
+    check_webhook_versions(cx, c);
     let complete = !c.unknown_key;
     let mut missing = Vec::new();
     if c.name.is_none() {
@@ -707,14 +807,10 @@ fn is_qualified_name(s: &str) -> bool {
 }
 
 /// The item with the registration placed in or next to it.
-fn place(
-    cx: &Ctxt,
-    item: TokenStream,
-    config: Option<(&Config, &Normalized)>,
-) -> Option<TokenStream> {
+fn place(cx: &Ctxt, item: TokenStream, config: Option<(&Config, &Checked)>) -> Option<TokenStream> {
     if let Ok(mut f) = syn::parse2::<syn::ItemFn>(item.clone()) {
-        let (config, normalized) = config?;
-        let registration = registration(config, normalized, &f.sig.ident.to_string())?;
+        let (config, checked) = config?;
+        let registration = registration(config, checked, &f.sig.ident.to_string())?;
         let stmt: syn::Stmt = syn::parse_quote!(#registration);
         f.block.stmts.insert(0, stmt);
         return Some(f.into_token_stream());
@@ -744,8 +840,8 @@ fn place(
             return None;
         }
     };
-    let (config, normalized) = config?;
-    let registration = registration(config, normalized, &name)?;
+    let (config, checked) = config?;
+    let registration = registration(config, checked, &name)?;
     Some(quote!(#parsed #registration))
 }
 
@@ -757,7 +853,30 @@ fn compact(ty: &syn::Type) -> String {
         .collect()
 }
 
-fn registration(c: &Config, n: &Normalized, name: &str) -> Option<TokenStream> {
+fn registration(c: &Config, checked: &Checked, name: &str) -> Option<TokenStream> {
+    match checked {
+        Checked::Webhook(n) => webhook_registration(c, n, name),
+        Checked::Configuration => configuration_registration(c, name),
+    }
+}
+
+fn configuration_registration(c: &Config, name: &str) -> Option<TokenStream> {
+    let configuration = &c.configuration_name.as_ref()?.0;
+    let mutating = c.mutating?.0;
+    Some(quote! {
+        const _: () = {
+            ::kubeforge::__webhook_submit! {
+                ::kubeforge::webhook::ConfigurationName {
+                    source: ::core::concat!(::core::module_path!(), "::", #name),
+                    mutating: #mutating,
+                    name: #configuration,
+                }
+            }
+        };
+    })
+}
+
+fn webhook_registration(c: &Config, n: &Normalized, name: &str) -> Option<TokenStream> {
     let strs = |v: &Option<(Items, Span)>, core: bool| {
         let items = v.iter().flat_map(|(items, _)| {
             items.iter().map(move |(s, _)| {

@@ -55,6 +55,31 @@ pub struct WebhookRegistration {
 
 inventory::collect!(WebhookRegistration);
 
+/// controller-gen's default names of the two configurations.
+pub const DEFAULT_MUTATING_CONFIGURATION: &str = "mutating-webhook-configuration";
+pub const DEFAULT_VALIDATING_CONFIGURATION: &str = "validating-webhook-configuration";
+
+/// `#[webhook(mutating = true, configuration_name = "...")]` (controller-gen's
+/// `+kubebuilder:webhookconfiguration:mutating=true,name=...`): the name of the
+/// MutatingWebhookConfiguration (or, with `mutating: false`, the Validating one) instead of
+/// [`DEFAULT_MUTATING_CONFIGURATION`] / [`DEFAULT_VALIDATING_CONFIGURATION`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConfigurationName {
+    /// `module::item` the attribute is on, for messages.
+    pub source: &'static str,
+    pub mutating: bool,
+    pub name: &'static str,
+}
+
+inventory::collect!(ConfigurationName);
+
+/// Every registered [`ConfigurationName`], ordered by source (link order is not fixed).
+pub fn configuration_names() -> Vec<&'static ConfigurationName> {
+    let mut all: Vec<_> = inventory::iter::<ConfigurationName>.into_iter().collect();
+    all.sort_by_key(|c| (c.mutating, c.source, c.name));
+    all
+}
+
 /// Every registered webhook, in a fixed order (link order is not): by name, then source.
 pub fn registrations() -> Vec<&'static WebhookRegistration> {
     let mut all: Vec<_> = inventory::iter::<WebhookRegistration>.into_iter().collect();
@@ -129,6 +154,22 @@ impl WebhookRegistration {
 pub fn configurations_from<'a>(
     registrations: impl IntoIterator<Item = &'a WebhookRegistration>,
 ) -> Vec<Value> {
+    configurations_named(registrations, [])
+}
+
+/// [`configurations_from`], with the configurations named by `names` where one is given
+/// (the first for each kind; [`check_configuration_names`] refuses two).
+pub fn configurations_named<'a>(
+    registrations: impl IntoIterator<Item = &'a WebhookRegistration>,
+    names: impl IntoIterator<Item = &'a ConfigurationName>,
+) -> Vec<Value> {
+    let names: Vec<&ConfigurationName> = names.into_iter().collect();
+    let name_for = |mutating: bool, default: &'static str| {
+        names
+            .iter()
+            .find(|n| n.mutating == mutating)
+            .map_or(default, |n| n.name)
+    };
     let (mut mutating, mut validating): (Vec<&WebhookRegistration>, Vec<_>) =
         registrations.into_iter().partition(|r| r.mutating);
     mutating.sort_by_key(|r| r.name);
@@ -137,12 +178,12 @@ pub fn configurations_from<'a>(
     for (kind, name, webhooks) in [
         (
             "MutatingWebhookConfiguration",
-            "mutating-webhook-configuration",
+            name_for(true, DEFAULT_MUTATING_CONFIGURATION),
             mutating,
         ),
         (
             "ValidatingWebhookConfiguration",
-            "validating-webhook-configuration",
+            name_for(false, DEFAULT_VALIDATING_CONFIGURATION),
             validating,
         ),
     ] {
@@ -192,10 +233,36 @@ pub(crate) fn check_unique<'a>(
     Ok(())
 }
 
+/// Two names for one configuration: controller-gen refuses that ("duplicate mutating
+/// ...").
+pub fn check_configuration_names<'a>(
+    names: impl IntoIterator<Item = &'a ConfigurationName>,
+) -> Result<(), Error> {
+    let mut seen: BTreeMap<bool, &ConfigurationName> = BTreeMap::new();
+    for name in names {
+        if let Some(first) = seen.insert(name.mutating, name) {
+            let kind = if name.mutating {
+                "Mutating"
+            } else {
+                "Validating"
+            };
+            return Err(Error::InvalidMarker {
+                source_type: name.source.to_owned(),
+                path: format!("#[webhook(configuration_name = \"{}\")]", name.name),
+                message: format!(
+                    "the {kind}WebhookConfiguration is already named `{}` by {}; name it once",
+                    first.name, first.source
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The webhook configurations for every registered `#[webhook(...)]`, as controller-gen
-/// writes them to `config/webhook/manifests.yaml` (see [`configurations_from`]).
+/// writes them to `config/webhook/manifests.yaml` (see [`configurations_named`]).
 pub fn webhook_manifests() -> Vec<Value> {
-    configurations_from(registrations())
+    configurations_named(registrations(), configuration_names())
 }
 
 /// [`webhook_manifests`] as YAML: one document per configuration, each led by `---`.
@@ -204,8 +271,11 @@ pub fn webhook_manifests() -> Vec<Value> {
 pub fn webhook_yaml() -> Result<String, Error> {
     let registrations = registrations();
     check_unique(registrations.iter().copied())?;
-    Ok(crate::yaml::to_documents(&configurations_from(
+    let names = configuration_names();
+    check_configuration_names(names.iter().copied())?;
+    Ok(crate::yaml::to_documents(&configurations_named(
         registrations,
+        names,
     ))?)
 }
 
@@ -304,5 +374,38 @@ mod tests {
         let regs = [reg("a.x.io", true), reg("a.x.io", true)];
         let err = check_unique(&regs).unwrap_err().to_string();
         assert!(err.contains("names must be unique"), "{err}");
+    }
+
+    const fn named(mutating: bool, name: &'static str, source: &'static str) -> ConfigurationName {
+        ConfigurationName {
+            source,
+            mutating,
+            name,
+        }
+    }
+
+    #[test]
+    fn a_configuration_named_twice_is_refused_naming_both() {
+        let names = [
+            named(true, "first", "a::Names"),
+            named(false, "validating", "a::Names"),
+            named(true, "second", "b::Names"),
+        ];
+        let error = check_configuration_names(&names).unwrap_err().to_string();
+        assert!(error.contains("b::Names"), "{error}");
+        assert!(
+            error.contains("already named `first` by a::Names"),
+            "{error}"
+        );
+        assert!(check_configuration_names(&names[..2]).is_ok());
+    }
+
+    #[test]
+    fn names_apply_to_their_own_kind_of_configuration() {
+        let webhooks = [reg("m.kb.io.x", true), reg("v.kb.io.x", false)];
+        let names = [named(false, "custom-validating", "a::Names")];
+        let out = configurations_named(&webhooks, &names);
+        assert_eq!(out[0]["metadata"]["name"], DEFAULT_MUTATING_CONFIGURATION);
+        assert_eq!(out[1]["metadata"]["name"], "custom-validating");
     }
 }

@@ -135,6 +135,14 @@
 //! | `timeout_seconds` | `timeoutSeconds` | 1 to 30 |
 //! | `reinvocation_policy` | `reinvocationPolicy` | `Never` or `IfNeeded`; mutating webhooks only |
 //! | `service_name`, `service_namespace`, `service_port` | `serviceName`, ... | instead of `webhook-service`, `system` and the default port |
+//! | `webhook_versions` | `webhookVersions` | `v1`, controller-gen's default and the only version written; accepted so a ported marker compiles |
+//!
+//! controller-gen's `+kubebuilder:webhookconfiguration:mutating=true,name=NAME` is an
+//! attribute of its own, on any item: `#[webhook(mutating = true, configuration_name = "NAME")]`
+//! names the MutatingWebhookConfiguration (`mutating = false`: the Validating one) instead of
+//! `mutating-webhook-configuration` / `validating-webhook-configuration`. Naming one twice is
+//! an error of [`webhook_yaml`]. The kustomize patches in a scaffolded `config/` refer to the
+//! default names, so rename them there too.
 //!
 //! Lists are `;`-separated strings or arrays of strings, as in `#[rbac(...)]`. Problems are
 //! compile errors at the key or value concerned.
@@ -153,8 +161,10 @@ use kube::core::{Resource, Status};
 
 pub use conversion::{Conversion, ConversionError, Versioned};
 pub use manifests::{
-    ClientConfig, DEFAULT_SERVICE_NAME, DEFAULT_SERVICE_NAMESPACE, WebhookRegistration,
-    configurations_from, registrations, webhook_manifests, webhook_yaml, write_webhooks,
+    ClientConfig, ConfigurationName, DEFAULT_MUTATING_CONFIGURATION, DEFAULT_SERVICE_NAME,
+    DEFAULT_SERVICE_NAMESPACE, DEFAULT_VALIDATING_CONFIGURATION, WebhookRegistration,
+    check_configuration_names, configuration_names, configurations_from, configurations_named,
+    registrations, webhook_manifests, webhook_yaml, write_webhooks,
 };
 pub use server::WebhookServer;
 

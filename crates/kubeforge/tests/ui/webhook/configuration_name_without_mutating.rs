@@ -1,0 +1,6 @@
+use kubeforge::webhook;
+
+#[webhook(configuration_name = "memcached-mutating")]
+const _: () = ();
+
+fn main() {}
