@@ -19,7 +19,12 @@ pub mod good {
     use kubeforge::prelude::*;
 
     #[derive(CustomResource, CrdSchema, Serialize, Deserialize, Clone, Debug)]
-    #[kube(group = "cel.kubeforge.test", version = "v1", kind = "Widget", namespaced)]
+    #[kube(
+        group = "cel.kubeforge.test",
+        version = "v1",
+        kind = "Widget",
+        namespaced
+    )]
     #[serde(rename_all = "camelCase")]
     #[crd(
         storage_version,
@@ -40,7 +45,12 @@ pub mod bad {
     use kubeforge::prelude::*;
 
     #[derive(CustomResource, CrdSchema, Serialize, Deserialize, Clone, Debug)]
-    #[kube(group = "cel.kubeforge.test", version = "v1", kind = "Gadget", namespaced)]
+    #[kube(
+        group = "cel.kubeforge.test",
+        version = "v1",
+        kind = "Gadget",
+        namespaced
+    )]
     #[serde(rename_all = "camelCase")]
     #[crd(storage_version, validation(rule = "self.replicas > 0"))]
     pub struct GadgetSpec {
