@@ -250,6 +250,9 @@ impl<'a> Walker<'_, 'a> {
             Some(t) => Some(self.ty(t)),
             None => None,
         };
+        if let Some(ty) = self.macro_like(call) {
+            return ty;
+        }
         let args: Vec<Ty<'a>> = call.args.iter().map(|a| self.ty(a)).collect();
         match (f, target.as_ref(), args.as_slice()) {
             (operators::INDEX, None, [operand, _]) => self.index(call, operand),
@@ -305,6 +308,41 @@ impl<'a> Walker<'_, 'a> {
             (_, Some(Ty::String), _) => string_method(f),
             _ => Ty::Dyn,
         }
+    }
+
+    /// Macros this parser does not expand (`cel.bind(x, init, body)`, `optMap(v, ...)`,
+    /// `sortBy(e, ...)`) declare variables with a bare identifier argument: those are bound
+    /// (`cel.bind`'s to its initialiser, others to `dyn`) for the arguments after them.
+    fn macro_like(&mut self, call: &CallExpr) -> Option<Ty<'a>> {
+        let (last, leading) = call.args.split_last()?;
+        let names: Vec<&String> = leading
+            .iter()
+            .filter_map(|a| match &a.expr {
+                Expr::Ident(name)
+                    if !TYPE_NAMES.contains(&name.as_str())
+                        && !self.scopes.iter().any(|(n, _)| n == name) =>
+                {
+                    Some(name)
+                }
+                _ => None,
+            })
+            .collect();
+        if names.is_empty() || call.func_name.starts_with(['_', '@', '!', '-']) {
+            return None;
+        }
+        let bind = call.func_name == "bind" && leading.len() == 2;
+        let init = if bind { self.ty(&leading[1]) } else { Ty::Dyn };
+        let vars: Vec<(&String, Ty<'a>)> = names.into_iter().map(|n| (n, init.clone())).collect();
+        Some(self.scoped(&vars, |w| {
+            if bind {
+                return w.ty(last);
+            }
+            for arg in leading.iter().filter(|a| !matches!(a.expr, Expr::Ident(_))) {
+                w.ty(arg);
+            }
+            w.ty(last);
+            Ty::Dyn
+        }))
     }
 
     /// `operand[key]`: an object indexed by a string literal must have that property.

@@ -150,6 +150,14 @@ fn a_rule_must_be_a_bool() {
 }
 
 #[test]
+fn a_cel_bind_variable_has_the_type_of_its_initialiser() {
+    assert_one(
+        rule("cel.bind(r, self.replicas, r == 'a')"),
+        r#"rule "cel.bind(r, self.replicas, r == 'a')": cannot compare int with string at column 30"#,
+    );
+}
+
+#[test]
 fn a_string_index_on_an_object_must_name_a_property() {
     assert_one(
         rule("self['replicaz'] > 0"),
@@ -234,6 +242,17 @@ fn rules_the_apiserver_compiles_are_accepted() {
         "!self.enabled || self.replicas > 0",
         "size(self.items) > 0 && self.items[0].port > 0",
         "[1, 2].all(x, x > 0) && {'a': 1}.a == 1",
+        r"self.name.matches(r'^\d+$') && self.name.matches('''^[a-z]+$''')",
+        "self.replicas < 0x10 && uint(self.replicas) < 16u && self.ratio < 1e3 && -self.replicas < 1",
+        "[?self.?nested.inner].size() >= 0 && {?'k': self.?nested}.size() >= 0",
+        "self.items.map(i, i.port * 2).all(p, p > 0)",
+        "url('x').getHost() != '' && ip('10.0.0.1').family() == 4",
+        "b'abc'.size() == 3 && self.name.lowerAscii() == self.name",
+        "self.items.all(i, i.name in self.labels)",
+        "self.labels.exists(k, k.startsWith('app') && self.labels[k].size() > 0)",
+        "cel.bind(r, self.replicas, r > 0 && r < 10)",
+        "self.?nested.optMap(n, n.inner).orValue('') != ''",
+        "self.items.sortBy(i, i.port).size() >= 0",
     ] {
         assert_eq!(rule(text), Vec::<String>::new(), "{text}");
     }
