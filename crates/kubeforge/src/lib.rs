@@ -7,6 +7,7 @@
 // The derive emits `::kubeforge::...` paths; this lets kubeforge's own types use it too.
 extern crate self as kubeforge;
 
+mod cel;
 mod crds;
 mod error;
 mod fs;

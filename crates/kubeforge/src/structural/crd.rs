@@ -37,6 +37,7 @@ pub fn check_crd(crd: &Value) -> Vec<Violation> {
     check_preserve_unknown_fields(spec, &mut out);
     check_conversion(spec, &mut out);
     check_versions(spec, &mut out);
+    out.extend(crate::cel::check_rules(crd));
     out
 }
 

@@ -2,7 +2,7 @@
 
 pub(super) const PRESERVE: &str = "x-kubernetes-preserve-unknown-fields";
 
-pub(super) const EMBEDDED: &str = "x-kubernetes-embedded-resource";
+pub(crate) const EMBEDDED: &str = "x-kubernetes-embedded-resource";
 
 pub(super) const INT_OR_STRING: &str = "x-kubernetes-int-or-string";
 
@@ -12,11 +12,11 @@ pub(super) const LIST_MAP_KEYS: &str = "x-kubernetes-list-map-keys";
 
 pub(super) const MAP_TYPE: &str = "x-kubernetes-map-type";
 
-pub(super) const VALIDATIONS: &str = "x-kubernetes-validations";
+pub(crate) const VALIDATIONS: &str = "x-kubernetes-validations";
 
 /// Schema nesting deeper than this is reported instead of walked, so hostile input cannot
 /// overflow the stack. Real CRDs (even ones embedding a whole PodSpec) stay far below it.
-pub(super) const MAX_DEPTH: usize = 128;
+pub(crate) const MAX_DEPTH: usize = 128;
 
 /// `openapiV3Types` in validation.go.
 pub(super) const SCHEMA_TYPES: &[&str] =

@@ -18,7 +18,8 @@
 //!
 //! A few checks are deliberately stricter than the apiserver because what they catch is always
 //! a generator bug (an undeclared `required` entry, an enum value of the wrong type); their
-//! comments say so. CEL expressions are not compiled and `pattern` regexes are not parsed.
+//! comments say so. CEL rules are parsed and checked against their schema node by `crate::cel`
+//! (called from [`check_crd`]); `pattern` regexes are not parsed.
 //!
 //! Input is only ever read through `get`/`as_*`, so malformed input produces violations and
 //! never panics; recursion is bounded by `keys::MAX_DEPTH`.
@@ -47,6 +48,11 @@ mod walk;
 
 pub use crd::check_crd;
 pub use walk::check_schema;
+
+// What the CEL checks walk the same schema with, so both report one path.
+pub(crate) use keys::{EMBEDDED, MAX_DEPTH, VALIDATIONS};
+pub(crate) use util::{is_true, prop_path};
+pub(crate) use versions::version_path;
 
 type Obj = Map<String, Value>;
 

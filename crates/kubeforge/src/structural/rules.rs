@@ -1,4 +1,5 @@
-//! `x-kubernetes-validations`: the shape of each rule (validation.go `ValidationRule`).
+//! `x-kubernetes-validations`: the shape of each rule (validation.go `ValidationRule`); the
+//! expressions themselves are checked by `crate::cel`.
 
 use serde_json::Value;
 

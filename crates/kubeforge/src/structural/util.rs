@@ -18,7 +18,7 @@ pub(super) fn child(path: &str, key: &str) -> String {
 
 /// `path.properties.name`, or `path.properties[name]` when the name would make the dotted form
 /// ambiguous (dots, brackets, spaces, ...).
-pub(super) fn prop_path(path: &str, name: &str) -> String {
+pub(crate) fn prop_path(path: &str, name: &str) -> String {
     let simple = !name.is_empty()
         && name
             .chars()
@@ -37,7 +37,7 @@ pub(super) fn type_of(node: &Obj) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-pub(super) fn is_true(node: &Obj, key: &str) -> bool {
+pub(crate) fn is_true(node: &Obj, key: &str) -> bool {
     matches!(node.get(key), Some(Value::Bool(true)))
 }
 

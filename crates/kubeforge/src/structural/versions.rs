@@ -41,7 +41,7 @@ const STATUS_ROOT_KEYS: &[&str] = &[
 ];
 
 /// `spec.versions[<name>]`, falling back to the index when the name is unusable.
-fn version_path(version: &Value, index: usize) -> String {
+pub(crate) fn version_path(version: &Value, index: usize) -> String {
     match version.get("name").and_then(Value::as_str) {
         Some(name) if !name.is_empty() => format!("spec.versions[{name}]"),
         _ => format!("spec.versions[{index}]"),
