@@ -16,6 +16,7 @@ pub mod rbac;
 pub mod registry;
 mod schema;
 pub mod structural;
+pub mod testing;
 pub mod types;
 #[cfg(feature = "webhook")]
 pub mod webhook;
