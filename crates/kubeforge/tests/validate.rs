@@ -44,6 +44,7 @@ pub struct ProbeSpec {
     pub percent: Option<i32>,
     #[crd(multiple_of = 3)]
     pub step: Option<i64>,
+    #[crd(maximum = 1.5)]
     pub ratio: Option<f64>,
     #[crd(min_length = 2, max_length = 8, pattern = "^[a-z]+$")]
     pub name: Option<String>,
@@ -74,11 +75,21 @@ pub struct ProbeSpec {
     pub prefix: Option<String>,
     #[crd(validation(rule = "size(self) <= 2"))]
     pub aliases: Option<Vec<String>>,
+    #[crd(validation(
+        rule = "oldSelf.hasValue() || self != 'locked'",
+        optional_old_self,
+        message = "cannot be created locked"
+    ))]
+    pub lock: Option<String>,
     #[crd(embedded_resource, preserve_unknown_fields)]
     pub template: Option<serde_json::Value>,
 }
 
 #[derive(CrdSchema, Serialize, Deserialize, Clone, Debug)]
+#[crd(validation(
+    rule = "self.name != 'admin' || self.port > 1024",
+    message = "admin ports are above 1024"
+))]
 pub struct Port {
     pub name: String,
     #[crd(minimum = 1, maximum = 65535)]
@@ -158,7 +169,36 @@ const CREATE: &[(&str, &str, &[&str])] = &[
             NOT_CHECKED,
         ],
     ),
-    ("integer for number", r#"{"size": 1, "ratio": 2}"#, &[]),
+    ("integer for number", r#"{"size": 1, "ratio": 1}"#, &[]),
+    (
+        "integer value, fractional bound",
+        r#"{"size": 1, "ratio": 2}"#,
+        &["spec.ratio: Invalid value: 2: spec.ratio in body should be less than or equal to 1"],
+    ),
+    (
+        "fractional value, fractional bound",
+        r#"{"size": 1, "ratio": 1.75}"#,
+        &[
+            "spec.ratio: Invalid value: 1.75: spec.ratio in body should be less than or equal to 1.5",
+        ],
+    ),
+    (
+        "rule on list item",
+        r#"{"size": 1, "ports": [{"name": "admin", "port": 80}]}"#,
+        &["spec.ports[0]: Invalid value: \"object\": admin ports are above 1024"],
+    ),
+    (
+        "rule runtime error",
+        r#"{"size": 1, "ports": [{"name": "admin"}]}"#,
+        &[
+            "spec.ports[0]: Invalid value: \"object\": no such key: port evaluating rule: admin ports are above 1024",
+        ],
+    ),
+    (
+        "optional old self on create",
+        r#"{"size": 1, "lock": "locked"}"#,
+        &["spec.lock: Invalid value: \"string\": cannot be created locked"],
+    ),
     (
         "too long",
         r#"{"size": 1, "name": "abcdefghi"}"#,

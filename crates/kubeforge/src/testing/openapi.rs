@@ -164,39 +164,44 @@ fn check_string(s: &str, node: Node<'_>, path: &str, errors: &mut Vec<FieldError
     }
 }
 
+/// kube-openapi compares an integer value with bounds truncated to integers (its
+/// `*NativeType` checks), and prints them so; a fractional value with the bounds as they are.
 fn check_number(value: &Value, n: f64, node: Node<'_>, path: &str, errors: &mut Vec<FieldError>) {
-    let mut fail = |detail: String| {
+    let integral = value.as_i64().is_some();
+    let bound = |key: &str| {
+        node.number(key)
+            .map(|b| if integral { b.trunc() } else { b })
+    };
+    let mut fail = |detail: &str, bound: f64| {
         errors.push(FieldError::invalid(
             path,
             value,
-            format!("{path} in body {detail}"),
+            format!("{path} in body should be {detail} {}", go_float(bound)),
         ));
     };
-    if let Some(factor) = node.number("multipleOf")
+    if let Some(factor) = bound("multipleOf")
         && factor != 0.0
         && (n / factor).fract() != 0.0
     {
-        fail(format!("should be a multiple of {}", go_float(factor)));
+        fail("a multiple of", factor);
     }
-    if let Some(max) = node.number("maximum") {
-        if node.0.get("exclusiveMaximum") == Some(&Value::Bool(true)) {
+    let exclusive = |key: &str| node.0.get(key) == Some(&Value::Bool(true));
+    if let Some(max) = bound("maximum") {
+        if exclusive("exclusiveMaximum") {
             if n >= max {
-                fail(format!("should be less than {}", go_float(max)));
+                fail("less than", max);
             }
         } else if n > max {
-            fail(format!("should be less than or equal to {}", go_float(max)));
+            fail("less than or equal to", max);
         }
     }
-    if let Some(min) = node.number("minimum") {
-        if node.0.get("exclusiveMinimum") == Some(&Value::Bool(true)) {
+    if let Some(min) = bound("minimum") {
+        if exclusive("exclusiveMinimum") {
             if n <= min {
-                fail(format!("should be greater than {}", go_float(min)));
+                fail("greater than", min);
             }
         } else if n < min {
-            fail(format!(
-                "should be greater than or equal to {}",
-                go_float(min)
-            ));
+            fail("greater than or equal to", min);
         }
     }
 }
