@@ -443,6 +443,25 @@ fn the_whole_refusal_prints_like_kubectl() {
 }
 
 #[test]
+fn validate_object_picks_the_crd_of_the_object() {
+    let crds = kubeforge::crds().unwrap();
+    let error = testing::validate_object(&crds, &probe(json!({"size": 11}))).unwrap_err();
+    assert_eq!(
+        error.invalid().map(|i| i.messages()),
+        Some(vec![
+            "spec.size: Invalid value: 11: spec.size in body should be less than or equal to 10"
+                .to_owned()
+        ])
+    );
+    let mut unknown = probe(json!({}));
+    unknown["apiVersion"] = json!("other.test/v1");
+    assert!(matches!(
+        testing::validate_object(&crds, &unknown),
+        Err(Error::WrongObject { .. })
+    ));
+}
+
+#[test]
 fn objects_of_another_kind_or_version_are_not_checked() {
     let crd = crd();
     let mut other = probe(json!({"size": 1}));
@@ -455,6 +474,53 @@ fn objects_of_another_kind_or_version_are_not_checked() {
     assert_eq!(
         error.to_string(),
         "CRD probes.validate.kubeforge.test has no version v2 (it has v1)"
+    );
+}
+
+/// Scaled has a scale subresource and no rules, as a kubebuilder deploy-image kind.
+#[derive(CustomResource, CrdSchema, Serialize, Deserialize, Clone, Debug)]
+#[kube(
+    group = "validate.kubeforge.test",
+    version = "v1",
+    kind = "Scaled",
+    namespaced,
+    status = "ProbeStatus"
+)]
+#[crd(scale(spec_path = ".spec.size", status_path = ".status.replicas"))]
+pub struct ScaledSpec {
+    #[crd(maximum = 10)]
+    pub size: i32,
+}
+
+/// What kube-apiserver v1.33 answers for a kind like `Scaled` (checked on the memcached
+/// example's CRD, which has the same shape).
+#[test]
+fn without_rules_nothing_is_unchecked_and_scale_reads_replicas() {
+    let crd = kubeforge::crds()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.spec.names.kind == "Scaled")
+        .unwrap();
+    let scaled = |spec: Value| {
+        let object = json!({
+            "apiVersion": "validate.kubeforge.test/v1",
+            "kind": "Scaled",
+            "metadata": {"name": "s"},
+            "spec": spec,
+        });
+        messages(testing::validate(&crd, "v1", &object))
+    };
+    assert_eq!(scaled(json!({})), ["spec.size: Required value"]);
+    assert_eq!(
+        scaled(json!({"size": "three"})),
+        [
+            "spec.size: Invalid value: \"string\": spec.size in body must be of type integer: \"string\"",
+            ".spec.size: Invalid value: 0: .spec.size accessor error: three is of the type string, expected int64",
+        ]
+    );
+    assert_eq!(
+        scaled(json!({"size": -1})),
+        [".spec.size: Invalid value: -1: should be a non-negative integer"]
     );
 }
 

@@ -77,6 +77,29 @@ impl Error {
     }
 }
 
+/// Checks `object` against the CRD among `crds` (as [`crds()`](crate::crds) returns them) that
+/// serves its `apiVersion` and `kind`, as [`validate`] does: what a project's test of its
+/// config/samples calls.
+pub fn validate_object(crds: &[CustomResourceDefinition], object: &Value) -> Result<Value, Error> {
+    let found = |key: &str| object.get(key).and_then(Value::as_str).unwrap_or("");
+    let (group, version) = match found("apiVersion").rsplit_once('/') {
+        Some((group, version)) => (group, version),
+        None => ("", found("apiVersion")),
+    };
+    let crd = crds
+        .iter()
+        .find(|c| c.spec.group == group && c.spec.names.kind == found("kind"))
+        .ok_or_else(|| Error::WrongObject {
+            expected: "an object of one of the CRDs".to_owned(),
+            found: format!(
+                "apiVersion {:?}, kind {:?}",
+                found("apiVersion"),
+                found("kind")
+            ),
+        })?;
+    validate(crd, version, object)
+}
+
 /// Checks `object` as `kubectl create` would have the apiserver check it against `version`
 /// of `crd`; returns the object with unknown fields pruned and defaults applied.
 pub fn validate(
@@ -157,8 +180,18 @@ fn run(
     let mut errors = Vec::new();
     check_name(&object, &mut errors);
     openapi::check(&object, root, "", &mut errors);
+    if let Some(path) = served
+        .subresources
+        .as_ref()
+        .and_then(|s| s.scale.as_ref())
+        .map(|scale| scale.spec_replicas_path.as_str())
+    {
+        check_spec_replicas(&object, path, &mut errors);
+    }
     list_types::check(&object, root, "", &mut errors);
-    if errors.iter().any(|e| e.kind.blocks_rules()) {
+    if !has_rules(root) {
+        // Without rules the apiserver has no CEL validator, and so no "not checked" error.
+    } else if errors.iter().any(|e| e.kind.blocks_rules()) {
         errors.push(FieldError::new(
             "",
             ErrorKind::Invalid,
@@ -177,6 +210,53 @@ fn run(
         .unwrap_or_default()
         .to_owned();
     Err(Error::Invalid(Invalid { kind, name, errors }))
+}
+
+fn has_rules(node: Node<'_>) -> bool {
+    !node.rules().is_empty()
+        || node.properties().any(|(_, p)| has_rules(p))
+        || node.additional_properties().is_some_and(has_rules)
+        || node.items().is_some_and(has_rules)
+        || ["allOf", "anyOf", "oneOf"]
+            .iter()
+            .any(|k| node.subschemas(k).any(has_rules))
+}
+
+/// The scale subresource reads the spec replicas path as an int64, and says so when it is not
+/// one.
+fn check_spec_replicas(object: &Value, json_path: &str, errors: &mut Vec<FieldError>) {
+    let pointer = json_path.replace('.', "/");
+    let Some(value) = object.pointer(&pointer) else {
+        return;
+    };
+    let detail = match value.as_i64() {
+        Some(n) if n < 0 => "should be a non-negative integer".to_owned(),
+        Some(n) if n > i64::from(i32::MAX) => {
+            format!("should be less than or equal to {}", i32::MAX)
+        }
+        Some(_) => return,
+        None => {
+            let go_type = match value {
+                Value::String(_) => "string",
+                Value::Bool(_) => "bool",
+                Value::Number(_) => "float64",
+                Value::Array(_) => "[]interface {}",
+                Value::Object(_) => "map[string]interface {}",
+                Value::Null => return,
+            };
+            let shown = match value {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            format!("{json_path} accessor error: {shown} is of the type {go_type}, expected int64")
+        }
+    };
+    let replicas = value.as_i64().unwrap_or(0);
+    errors.push(FieldError::invalid(
+        json_path,
+        &Value::from(replicas),
+        detail,
+    ));
 }
 
 fn check_identity(object: &Value, api_version: &str, kind: &str) -> Result<(), Error> {
