@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::field_error::{ErrorKind, FieldError, go_sharp_v, go_value};
+use super::field_error::{ErrorKind, FieldError, child_field, go_sharp_v, go_value};
 use super::schema::Node;
 
 pub(crate) fn check(value: &Value, node: Node<'_>, path: &str, errors: &mut Vec<FieldError>) {
@@ -27,10 +27,8 @@ pub(crate) fn check(value: &Value, node: Node<'_>, path: &str, errors: &mut Vec<
             for (key, child) in map {
                 let child_node = node.property(key).or_else(|| node.additional_properties());
                 if let Some(child_node) = child_node {
-                    let child_path = if path.is_empty() {
-                        key.clone()
-                    } else if node.has_properties() {
-                        format!("{path}.{key}")
+                    let child_path = if node.has_properties() || path.is_empty() {
+                        child_field(path, key)
                     } else {
                         format!("{path}[{key}]")
                     };

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::field_error::{ErrorKind, FieldError, go_float, go_quote, go_value};
+use super::field_error::{ErrorKind, FieldError, child_field, go_float, go_quote, go_value};
 use super::formats;
 use super::schema::Node;
 
@@ -279,13 +279,7 @@ fn check_object(
             format!("{path} in body should have at least {min} properties"),
         ));
     }
-    let child_path = |key: &str| {
-        if path.is_empty() {
-            key.to_owned()
-        } else {
-            format!("{path}.{key}")
-        }
-    };
+    let child_path = |key: &str| child_field(path, key);
     if let Some(values) = node.additional_properties() {
         for (key, child) in map {
             check(child, values, &child_path(key), errors);

@@ -9,7 +9,7 @@ use cel::objects::{Key, Map, OptionalValue};
 use cel::{Context, Env, ExecutionError, Value as Cel};
 use serde_json::Value;
 
-use super::field_error::{ErrorKind, FieldError, go_quote};
+use super::field_error::{ErrorKind, FieldError, child_field, go_quote};
 use super::schema::Node;
 
 /// The standard library plus the cel-go extensions Kubernetes enables that the crate has.
@@ -173,14 +173,6 @@ pub(crate) fn check(
             }
         }
         _ => {}
-    }
-}
-
-fn child_field(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
     }
 }
 
