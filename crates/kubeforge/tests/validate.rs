@@ -92,7 +92,11 @@ pub struct ProbeSpec {
 ))]
 pub struct Port {
     pub name: String,
-    #[crd(minimum = 1, maximum = 65535)]
+    #[crd(
+        minimum = 1,
+        maximum = 65535,
+        validation(rule = "self == oldSelf", message = "port is immutable")
+    )]
     pub port: Option<i32>,
 }
 
@@ -377,6 +381,24 @@ const UPDATE: &[(&str, &str, &str, &[&str])] = &[
         r#"{"size": 1, "mode": "fast"}"#,
         r#"{"size": 1, "mode": "slow"}"#,
         &["spec.mode: Invalid value: \"string\": mode is immutable"],
+    ),
+    (
+        "list-map item changed",
+        r#"{"size": 1, "ports": [{"name": "a", "port": 80}]}"#,
+        r#"{"size": 1, "ports": [{"name": "a", "port": 81}]}"#,
+        &["spec.ports[0].port: Invalid value: \"integer\": port is immutable"],
+    ),
+    (
+        "list-map items reordered and added",
+        r#"{"size": 1, "ports": [{"name": "a", "port": 80}, {"name": "b", "port": 90}]}"#,
+        r#"{"size": 1, "ports": [{"name": "c", "port": 70}, {"name": "b", "port": 90}, {"name": "a", "port": 80}]}"#,
+        &[],
+    ),
+    (
+        "optional old self on update",
+        r#"{"size": 1, "lock": "open"}"#,
+        r#"{"size": 1, "lock": "locked"}"#,
+        &[],
     ),
     (
         "immutable set later",
