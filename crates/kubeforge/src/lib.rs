@@ -3,6 +3,7 @@
 //! Annotate API types with `#[derive(CrdSchema)]` beside kube's `#[derive(CustomResource)]`;
 //! [`crds()`] returns every CRD the linked crates define, merged across versions and shaped the
 //! way controller-gen writes them; [`write_crds`] writes them as `<group>_<plural>.yaml`.
+//! [`testing::validate`] checks an object against a CRD offline, as kube-apiserver does.
 
 // The derive emits `::kubeforge::...` paths; this lets kubeforge's own types use it too.
 extern crate self as kubeforge;
@@ -17,6 +18,7 @@ pub mod rbac;
 pub mod registry;
 mod schema;
 pub mod structural;
+pub mod testing;
 pub mod types;
 #[cfg(feature = "webhook")]
 pub mod webhook;
