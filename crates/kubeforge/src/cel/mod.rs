@@ -14,6 +14,9 @@ use serde_json::{Map, Value};
 use crate::structural::{
     EMBEDDED, MAX_DEPTH, VALIDATIONS, Violation, is_true, prop_path, version_path,
 };
+/// What offline validation binds property names by, so checks and evaluation agree.
+pub(crate) use types::escape;
+
 use check::Expect;
 use types::Ty;
 

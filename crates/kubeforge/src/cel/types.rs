@@ -207,7 +207,7 @@ fn object_meta() -> ObjectTy<'static> {
 
 /// escaping.go `Escape`: the CEL identifier a property is selected by, or `None` when the
 /// property cannot be selected at all.
-pub(super) fn escape(name: &str) -> Option<String> {
+pub(crate) fn escape(name: &str) -> Option<String> {
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }

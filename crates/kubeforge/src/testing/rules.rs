@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::field_error::{ErrorKind, FieldError, child_field, go_quote};
 use super::schema::Node;
+use crate::cel::escape;
 
 /// The standard library plus the cel-go extensions Kubernetes enables that the crate has.
 static ENV: LazyLock<Arc<Env>> = LazyLock::new(|| {
@@ -462,65 +463,9 @@ fn go_duration(s: &str) -> Option<chrono::Duration> {
     Some(chrono::Duration::nanoseconds(nanos as i64))
 }
 
-const CEL_RESERVED: &[&str] = &[
-    "true",
-    "false",
-    "null",
-    "in",
-    "as",
-    "break",
-    "const",
-    "continue",
-    "else",
-    "for",
-    "function",
-    "if",
-    "import",
-    "let",
-    "loop",
-    "package",
-    "namespace",
-    "return",
-    "var",
-    "void",
-    "while",
-];
-
-/// A property name as rules reach it (apiserver `cel.Escape`): `foo-bar` is `foo__dash__bar`;
-/// `None` for a name rules cannot reach.
-fn escape(name: &str) -> Option<String> {
-    if CEL_RESERVED.contains(&name) {
-        return Some(format!("__{name}__"));
-    }
-    let mut chars = name.chars();
-    let first_ok = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || "_.-/".contains(c));
-    if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || "_.-/".contains(c)) {
-        return None;
-    }
-    Some(
-        name.replace("__", "__underscores__")
-            .replace('.', "__dot__")
-            .replace('-', "__dash__")
-            .replace('/', "__slash__"),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn names_escape_like_the_apiserver() {
-        assert_eq!(escape("foo-bar").as_deref(), Some("foo__dash__bar"));
-        assert_eq!(
-            escape("a.b/c__d").as_deref(),
-            Some("a__dot__b__slash__c__underscores__d")
-        );
-        assert_eq!(escape("namespace").as_deref(), Some("__namespace__"));
-        assert_eq!(escape("1abc"), None);
-    }
 
     #[test]
     fn go_durations_parse() {
