@@ -253,7 +253,8 @@ pub struct EditArgs {
     #[command(flatten)]
     pub common: Common,
     /// Plugins to turn on, comma-separated: `helm` (also `helm/v2-alpha`) writes a Helm chart
-    /// of the install to dist/chart.
+    /// of the install to dist/chart; `grafana` (also `grafana/v1-alpha`) writes Grafana
+    /// dashboards of the manager's metrics to grafana/.
     #[arg(long, value_delimiter = ',', required = true)]
     pub plugins: Vec<String>,
 }

@@ -6,6 +6,7 @@ mod commands;
 mod context;
 mod deploy_image;
 mod error;
+mod grafana;
 mod helm;
 mod kustomize;
 mod names;
@@ -13,6 +14,7 @@ mod olm;
 mod olm_commands;
 mod osc;
 mod plan;
+mod plugins;
 mod project;
 mod render;
 mod yaml;
@@ -38,7 +40,7 @@ fn main() -> std::process::ExitCode {
         cli::Command::Package {
             what: cli::PackageCmd::Osc(args),
         } => olm_commands::package_osc(args),
-        cli::Command::Edit(args) => helm::edit(args),
+        cli::Command::Edit(args) => plugins::edit(args),
         cli::Command::Generate {
             what: cli::Generate::Helm(args),
         } => helm::generate(args),

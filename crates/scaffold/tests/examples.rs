@@ -82,7 +82,7 @@ fn scaffold(dir: &Path, args: &[String]) {
 /// The scaffold commands that made a project, replayed from its PROJECT (kubebuilder's
 /// `alpha generate`): init, every API (deploy-image options included), every controller of a
 /// kind the project does not own, the webhooks (conversions need all versions first), then the
-/// OLM kustomize bases when the project has them.
+/// Grafana dashboards and the OLM kustomize bases when the project has them.
 fn commands(project: &Value, out: &Path) -> Vec<Vec<String>> {
     let s = |v: &Value| v.as_str().unwrap_or_default().to_owned();
     let o = out.display().to_string();
@@ -155,6 +155,15 @@ fn commands(project: &Value, out: &Path) -> Vec<Vec<String>> {
             cmd.extend(["--spoke".into(), s(spoke)]);
         }
         cmds.push(cmd);
+    }
+    if project["plugins"]["grafana.kubebuilder.io/v1-alpha"].is_object() {
+        cmds.push(vec![
+            "edit".into(),
+            "--plugins".into(),
+            "grafana".into(),
+            "-o".into(),
+            o.clone(),
+        ]);
     }
     if project["plugins"]["manifests.sdk.operatorframework.io/v2"].is_object() {
         cmds.push(vec![
