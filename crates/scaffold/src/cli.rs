@@ -54,6 +54,9 @@ pub enum Command {
         #[command(subcommand)]
         what: Generate,
     },
+    /// Run operator-sdk's scorecard tests (basic-check-spec, olm-*) on the OLM bundle; exit 1
+    /// when one does not pass.
+    Scorecard(ScorecardArgs),
     /// Print a shell completion script.
     Completion { shell: clap_complete::Shell },
     /// Print the scaffold version.
@@ -330,4 +333,44 @@ pub struct BundleArgs {
     /// (for CI). createdAt is taken from the bundle's CSV unless SOURCE_DATE_EPOCH is set.
     #[arg(long, conflicts_with_all = ["dry_run", "force", "overwrite"])]
     pub check: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ScorecardOutput {
+    Text,
+    Json,
+}
+
+/// Not `Common`: scorecard writes nothing.
+#[derive(Args)]
+pub struct ScorecardArgs {
+    /// The project directory; default: the current directory.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// The bundle directory, relative to the project.
+    #[arg(long, default_value = "bundle")]
+    pub bundle: PathBuf,
+    /// The scorecard config; default: config.yaml in the bundle's
+    /// operators.operatorframework.io.test.config.v1 directory (tests/scorecard/).
+    #[arg(short, long)]
+    pub config: Option<PathBuf>,
+    /// Run only the tests whose labels match, e.g. `suite=olm` or `test!=basic-check-spec-test`.
+    #[arg(short = 'l', long)]
+    pub selector: Option<String>,
+    /// Output format (operator-sdk's `--output`).
+    #[arg(long, value_enum, default_value = "text")]
+    pub output_format: ScorecardOutput,
+    /// List the selected tests without running them.
+    #[arg(short = 'L', long)]
+    pub list: bool,
+    /// Run basic-check-spec against the cluster: each CR of alm-examples is created there with
+    /// a server-side dry run (needs the CRDs installed), with kubectl's kubeconfig.
+    #[arg(long)]
+    pub cluster: bool,
+    /// The kubeconfig of the cluster for basic-check-spec (implies --cluster).
+    #[arg(long)]
+    pub kubeconfig: Option<PathBuf>,
+    /// Namespace in which basic-check-spec dry-runs the CRs (default: the kubeconfig's).
+    #[arg(short, long)]
+    pub namespace: Option<String>,
 }

@@ -17,6 +17,7 @@ mod plan;
 mod plugins;
 mod project;
 mod render;
+mod scorecard;
 mod yaml;
 
 use clap::{CommandFactory, Parser};
@@ -53,6 +54,7 @@ fn main() -> std::process::ExitCode {
         cli::Command::Generate {
             what: cli::Generate::Bundle(args),
         } => olm::generate_bundle(args),
+        cli::Command::Scorecard(args) => scorecard::run(args),
         cli::Command::Completion { shell } => {
             clap_complete::generate(
                 shell,
