@@ -57,6 +57,11 @@ pub enum Command {
     /// Run operator-sdk's scorecard tests (basic-check-spec, olm-*) on the OLM bundle; exit 1
     /// when one does not pass.
     Scorecard(ScorecardArgs),
+    /// Alpha commands (kubebuilder's `alpha`).
+    Alpha {
+        #[command(subcommand)]
+        what: AlphaCmd,
+    },
     /// Print a shell completion script.
     Completion { shell: clap_complete::Shell },
     /// Print the scaffold version.
@@ -373,4 +378,27 @@ pub struct ScorecardArgs {
     /// Namespace in which basic-check-spec dry-runs the CRs (default: the kubeconfig's).
     #[arg(short, long)]
     pub namespace: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum AlphaCmd {
+    /// Re-scaffold the whole project from its PROJECT file with this scaffold's templates into
+    /// another directory, to diff against the project and carry code over (the input is only read).
+    Generate(AlphaGenerateArgs),
+}
+
+#[derive(Args)]
+pub struct AlphaGenerateArgs {
+    /// The project to re-scaffold; default: the current directory.
+    #[arg(long)]
+    pub input_dir: Option<PathBuf>,
+    /// Where to write the new scaffold: outside the input project; created if missing.
+    #[arg(long)]
+    pub output_dir: PathBuf,
+    /// Write into an --output-dir that is not empty (files of the same path are overwritten).
+    #[arg(long)]
+    pub force: bool,
+    /// Generate, list the files, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }

@@ -1,5 +1,6 @@
 //! `scaffold`: kubebuilder's `init` / `create api` / `create controller` for kube-rs operators.
 
+mod alpha_generate;
 mod bundle_validate;
 mod cli;
 mod commands;
@@ -55,6 +56,9 @@ fn main() -> std::process::ExitCode {
             what: cli::Generate::Bundle(args),
         } => olm::generate_bundle(args),
         cli::Command::Scorecard(args) => scorecard::run(args),
+        cli::Command::Alpha {
+            what: cli::AlphaCmd::Generate(args),
+        } => alpha_generate::generate(args),
         cli::Command::Completion { shell } => {
             clap_complete::generate(
                 shell,

@@ -1107,8 +1107,13 @@ const CASES: &[Case] = &[
     Case {
         name: "edit with an unknown plugin",
         setup: Setup::Project,
-        args: &["edit", "--plugins", "helm,grafana/v1-alpha"],
-        expect: &["--plugins", "grafana/v1-alpha", "helm/v2-alpha"],
+        args: &["edit", "--plugins", "helm,autoupdate/v1-alpha"],
+        expect: &[
+            "--plugins",
+            "autoupdate/v1-alpha",
+            "helm/v2-alpha",
+            "grafana/v1-alpha",
+        ],
     },
     Case {
         name: "edit without plugins",
