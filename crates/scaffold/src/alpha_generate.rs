@@ -90,7 +90,7 @@ fn kubeforge_flag(input: &Path) -> anyhow::Result<[String; 2]> {
             // init keeps a relative path relative: give it one from here to the same place.
             let here = std::path::absolute(".")?;
             let target = resolved(&input.join(dep))?;
-            relative(&resolved(&here)?, &target)
+            commands::relative_path(&resolved(&here)?, &target)
         } else {
             dep.to_owned()
         };
@@ -98,23 +98,6 @@ fn kubeforge_flag(input: &Path) -> anyhow::Result<[String; 2]> {
     } else {
         Ok(["--kubeforge-version".into(), quoted(value).ok_or_else(bad)?])
     }
-}
-
-/// `to` relative to `from`; both resolved absolute paths.
-fn relative(from: &Path, to: &Path) -> PathBuf {
-    let (from, to): (Vec<_>, Vec<_>) = (from.components().collect(), to.components().collect());
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut out = PathBuf::new();
-    for _ in common..from.len() {
-        out.push("..");
-    }
-    for c in &to[common..] {
-        out.push(c.as_os_str());
-    }
-    if out.as_os_str().is_empty() {
-        out.push(".");
-    }
-    out
 }
 
 fn gvk(r: &Resource, out: &str) -> Vec<String> {

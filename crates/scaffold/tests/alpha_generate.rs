@@ -2,33 +2,13 @@
 //! reproduces every generated file byte for byte (except those the user edited), never touches
 //! the input, and refuses outputs that are the input, inside it, around it, or not empty.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use assert_cmd::Command;
 
 mod common;
 
-use common::files;
-
-fn scaffold(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("scaffold")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = scaffold(dir, args);
-    assert!(
-        out.status.success(),
-        "scaffold {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use common::{files, scaffold, scaffold_ok as ok, tree};
 
 fn refused(dir: &Path, args: &[&str], expected: &str) {
     let out = scaffold(dir, args);
@@ -131,25 +111,6 @@ fn scaffold_project(dir: &Path) {
     }
 }
 
-/// Every file with its bytes, and every directory, under `dir`.
-fn tree(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            let rel = p.strip_prefix(dir).unwrap().display().to_string();
-            if p.is_dir() {
-                out.insert(rel, None);
-                stack.push(p);
-            } else {
-                out.insert(rel, Some(std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn regenerates_every_generated_file_and_leaves_the_input_alone() {
     let tmp = tempfile::tempdir().unwrap();
@@ -204,38 +165,37 @@ fn regenerates_every_generated_file_and_leaves_the_input_alone() {
     assert_eq!(siblings.len(), 2, "{siblings:?}");
 }
 
+/// A bare project in `dir/project`.
+fn init(dir: &Path) {
+    let args = [
+        "init",
+        "-o",
+        "project",
+        "--domain",
+        "example.com",
+        "--kubeforge-version",
+        "0.1.0",
+    ];
+    ok(dir, &args);
+}
+
 #[test]
 fn refuses_outputs_that_could_touch_the_input_or_the_users_files() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    ok(
-        dir,
-        &[
-            "init",
-            "-o",
-            "project",
-            "--domain",
-            "example.com",
-            "--kubeforge-version",
-            "0.1.0",
-        ],
-    );
+    init(dir);
     let project = dir.join("project");
-    let before = tree(dir);
-    let generate = |out: &str| {
-        [
+    // Each refusal names the rule and leaves the whole tree as it was.
+    let refused_unchanged = |out: &str, expected: &str| {
+        let before = tree(dir);
+        let args = [
             "alpha",
             "generate",
             "--input-dir",
             "project",
             "--output-dir",
             out,
-        ]
-        .map(String::from)
-    };
-    let run = |out: &str, expected: &str| {
-        let args = generate(out);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        ];
         refused(dir, &args, expected);
         assert_eq!(
             tree(dir),
@@ -243,25 +203,15 @@ fn refuses_outputs_that_could_touch_the_input_or_the_users_files() {
             "refused, yet changed the tree (output {out})"
         );
     };
-    run("project", "must be outside the input project");
-    run("project/./", "must be outside the input project");
-    run("project/regenerated", "must be outside the input project");
-    run(".", "holds the input project");
+    refused_unchanged("project", "must be outside the input project");
+    refused_unchanged("project/./", "must be outside the input project");
+    refused_unchanged("project/regenerated", "must be outside the input project");
+    refused_unchanged(".", "holds the input project");
     std::fs::create_dir(dir.join("taken")).unwrap();
     std::fs::write(dir.join("taken/notes.txt"), "mine\n").unwrap();
     let before = tree(dir);
-    let run = |out: &str, expected: &str| {
-        let args = generate(out);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        refused(dir, &args, expected);
-        assert_eq!(
-            tree(dir),
-            before,
-            "refused, yet changed the tree (output {out})"
-        );
-    };
-    run("taken", "exists and is not empty; use --force");
-    run("taken/notes.txt", "is a file");
+    refused_unchanged("taken", "exists and is not empty; use --force");
+    refused_unchanged("taken/notes.txt", "is a file");
     refused(
         &project.join("config"),
         &["alpha", "generate", "--output-dir", "../../x"],
@@ -310,18 +260,7 @@ fn refuses_outputs_that_could_touch_the_input_or_the_users_files() {
 fn a_failing_replay_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    ok(
-        dir,
-        &[
-            "init",
-            "-o",
-            "project",
-            "--domain",
-            "example.com",
-            "--kubeforge-version",
-            "0.1.0",
-        ],
-    );
+    init(dir);
     // The helm plugin renders the install with kubectl; without one the replay fails there, after
     // init has run.
     let text = std::fs::read_to_string(dir.join("project/PROJECT")).unwrap();

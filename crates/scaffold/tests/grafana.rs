@@ -3,34 +3,13 @@
 //! bad input.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::time::Duration;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 mod common;
 
-use common::files;
-
-fn scaffold(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("scaffold")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let out = scaffold(dir, args);
-    assert!(
-        out.status.success(),
-        "scaffold {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+use common::{files, scaffold, scaffold_ok as ok};
 
 fn project() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
