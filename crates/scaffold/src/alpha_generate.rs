@@ -255,6 +255,42 @@ impl Drop for Staging {
     }
 }
 
+/// Copies the input's manifests generated from its code: they are what the user's types, RBAC
+/// and webhook attributes make (the regenerated tree is to be diffed against the project, and a
+/// Helm chart is rendered from them), and nothing here could remake them without building it.
+fn copy_code_manifests(input: &Path, generated_dir: &Path) -> anyhow::Result<()> {
+    // What `cargo xtask generate manifests` writes from the code (scaffold seeds some of it only).
+    let mut generated = crate::plan::files_under(input, "config/crd/bases");
+    for file in ["config/rbac/role.yaml", "config/webhook/manifests.yaml"] {
+        if input.join(file).is_file() {
+            generated.push(file.to_owned());
+        }
+    }
+    for rel in &generated {
+        let to = generated_dir.join(rel);
+        if let Some(dir) = to.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
+        std::fs::copy(input.join(rel), &to).map_err(|source| CliError::Io { path: to, source })?;
+    }
+    Ok(())
+}
+
+/// Writes the input's plugin entries into the generated PROJECT: settings the user chose win
+/// over the defaults the replay wrote.
+fn keep_plugin_settings(input: &Project, generated_dir: &Path) -> anyhow::Result<()> {
+    let mut generated = Project::load(generated_dir)?;
+    for (key, value) in &input.plugins {
+        generated.plugins.insert(key.clone(), value.clone());
+    }
+    let path = generated_dir.join(project::FILE);
+    std::fs::write(&path, generated.to_yaml()).map_err(|source| CliError::Io { path, source })?;
+    Ok(())
+}
+
 pub fn generate(args: AlphaGenerateArgs) -> anyhow::Result<()> {
     let input_dir = match &args.input_dir {
         Some(d) => d.clone(),
@@ -311,19 +347,19 @@ pub fn generate(args: AlphaGenerateArgs) -> anyhow::Result<()> {
         .unwrap_or_default();
     let staging = Staging(parent.join(format!(".{name}.alpha-generate-{}", std::process::id())));
     let stage = staging.0.display().to_string();
-    // The replay works from the input's directory, so a relative kubeforge path means the same.
     for cmd in replay(&project, &input_dir, &stage)? {
+        if cmd[0] == "edit" {
+            // Before a plugin writes: the user's plugin settings (helm's output directory), and
+            // the manifests the chart is rendered from.
+            keep_plugin_settings(&project, &staging.0)?;
+            copy_code_manifests(&input_dir, &staging.0)?;
+        }
         let line = cmd.join(" ").replace(&stage, &shown);
         println!("scaffold alpha generate: running `scaffold {line}`");
         run(&cmd).with_context(|| format!("replaying `scaffold {line}`"))?;
     }
-    // The user's own settings of PROJECT (plugin options such as helm's output) win over the
-    // defaults the replay wrote.
-    let mut generated = Project::load(&staging.0)?;
-    for (key, value) in &project.plugins {
-        generated.plugins.insert(key.clone(), value.clone());
-    }
-    std::fs::write(staging.0.join(project::FILE), generated.to_yaml())?;
+    keep_plugin_settings(&project, &staging.0)?;
+    copy_code_manifests(&input_dir, &staging.0)?;
     let written = files(&staging.0)?;
     let verb = if args.dry_run { "would write" } else { "wrote" };
     if !args.dry_run {

@@ -257,6 +257,51 @@ fn refuses_outputs_that_could_touch_the_input_or_the_users_files() {
 }
 
 #[test]
+fn the_helm_chart_goes_where_project_says() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    init(dir);
+    let project = dir.join("project");
+    ok(
+        &project,
+        &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "Memcached",
+        ],
+    );
+    // As `cargo xtask generate manifests` would write it from the types; the chart renders it.
+    let crd = "config/crd/bases/cache.example.com_memcacheds.yaml";
+    std::fs::create_dir_all(project.join("config/crd/bases")).unwrap();
+    let yaml = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: memcacheds.cache.example.com\nspec:\n  group: cache.example.com\n  names:\n    kind: Memcached\n    plural: memcacheds\n  scope: Namespaced\n  versions:\n  - name: v1\n    served: true\n    storage: true\n    schema:\n      openAPIV3Schema:\n        type: object\n";
+    std::fs::write(project.join(crd), yaml).unwrap();
+    ok(&project, &["edit", "--plugins", "helm"]);
+    let text = std::fs::read_to_string(project.join("PROJECT")).unwrap();
+    let text = text.replace("output: dist", "output: deploy");
+    std::fs::write(project.join("PROJECT"), text).unwrap();
+    std::fs::rename(project.join("dist"), project.join("deploy")).unwrap();
+    ok(&project, &["generate", "helm"]);
+    ok(
+        dir,
+        &[
+            "alpha",
+            "generate",
+            "--input-dir",
+            "project",
+            "--output-dir",
+            "out",
+        ],
+    );
+    assert_eq!(files(&dir.join("out")), files(&project));
+    assert!(!dir.join("out/dist").exists());
+}
+
+#[test]
 fn a_failing_replay_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
