@@ -18,33 +18,33 @@ use crate::error::CliError;
 use crate::project::{self, Project, Resource};
 use crate::{commands, deploy_image, grafana, helm, olm, plugins};
 
-/// `path` made absolute, with `.` and `..` resolved through the deepest existing ancestor (so
-/// symlinks there are followed like the input's).
+/// `path` made absolute, `.` and `..` resolved lexically, then symlinks resolved through its
+/// deepest existing ancestor (the rest may not exist yet).
 fn resolved(path: &Path) -> anyhow::Result<PathBuf> {
     let abs = std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
-    let mut existing = abs.as_path();
+    let mut lexical = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            c => lexical.push(c),
+        }
+    }
+    let mut existing = lexical.as_path();
     let mut rest = Vec::new();
     while !existing.exists() {
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_owned());
-                existing = parent;
-            }
-            _ => break,
-        }
+        let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else {
+            break;
+        };
+        rest.push(name.to_owned());
+        existing = parent;
     }
     let mut out = existing
         .canonicalize()
         .unwrap_or_else(|_| existing.to_owned());
-    for name in rest.into_iter().rev() {
-        match Path::new(&name).components().next() {
-            Some(Component::ParentDir) => {
-                out.pop();
-            }
-            Some(Component::CurDir) | None => {}
-            Some(_) => out.push(name),
-        }
-    }
+    out.extend(rest.iter().rev());
     Ok(out)
 }
 
@@ -392,4 +392,20 @@ pub fn generate(args: AlphaGenerateArgs) -> anyhow::Result<()> {
         input_dir.display()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resolved;
+
+    #[test]
+    fn resolves_dots_and_paths_that_do_not_exist_yet() {
+        let tmp = std::env::temp_dir().canonicalize().unwrap();
+        let input = tmp.join("in");
+        assert_eq!(
+            resolved(&tmp.join("x/../in/./new/deeper")).unwrap(),
+            input.join("new/deeper")
+        );
+        assert_eq!(resolved(&tmp.join("in/..")).unwrap(), tmp);
+    }
 }
