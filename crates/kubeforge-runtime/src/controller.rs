@@ -171,6 +171,7 @@ where
             move |obj, ctx: Arc<Context<S>>| {
                 let reconcile = reconcile.clone();
                 async move {
+                    let _worker = ctx.metrics.worker_started(name);
                     let start = Instant::now();
                     let key = Backoff::key(name, obj.as_ref());
                     let result = reconcile(obj, ctx.clone()).await;

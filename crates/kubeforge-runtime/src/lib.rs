@@ -45,6 +45,7 @@ mod leader;
 mod logging;
 mod manager;
 pub mod metrics;
+mod process;
 mod scope;
 mod signals;
 #[cfg(feature = "testing")]

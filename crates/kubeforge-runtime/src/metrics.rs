@@ -18,6 +18,8 @@ pub const RECONCILE_ERRORS_TOTAL: &str = "controller_runtime_reconcile_errors_to
 pub const RECONCILE_TIME_SECONDS: &str = "controller_runtime_reconcile_time_seconds";
 /// `leader_election_master_status{name}`: 1 while this replica leads.
 pub const LEADER_ELECTION_MASTER_STATUS: &str = "leader_election_master_status";
+/// `controller_runtime_active_workers{controller}`: reconciliations running now.
+pub const ACTIVE_WORKERS: &str = "controller_runtime_active_workers";
 
 /// How a reconciliation ended (the `result` label of [`RECONCILE_TOTAL`]).
 #[derive(Clone, Copy, Debug, Hash, PartialEq, Eq, EncodeLabelValue)]
@@ -52,6 +54,17 @@ pub struct Metrics {
     errors: Family<ControllerLabels, Counter>,
     durations: Family<ControllerLabels, Histogram>,
     leader: Family<LeaseLabels, Gauge>,
+    active: Family<ControllerLabels, Gauge>,
+}
+
+/// One running reconciliation, counted in [`ACTIVE_WORKERS`] until dropped.
+#[derive(Debug)]
+pub struct ActiveWorker(Gauge);
+
+impl Drop for ActiveWorker {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
 }
 
 /// Registers `metric` under `name` without the suffix prometheus-client appends itself.
@@ -77,6 +90,7 @@ impl Default for Metrics {
             Histogram::new(exponential_buckets(0.005, 2.0, 15))
         });
         let leader = Family::<LeaseLabels, Gauge>::default();
+        let active = Family::<ControllerLabels, Gauge>::default();
         let mut registry = Registry::default();
         let help = "Total number of reconciliations per controller";
         register(&mut registry, RECONCILE_TOTAL, help, reconciles.clone());
@@ -96,12 +110,16 @@ impl Default for Metrics {
             help,
             leader.clone(),
         );
+        let help = "Number of currently used workers per controller";
+        register(&mut registry, ACTIVE_WORKERS, help, active.clone());
+        registry.register_collector(Box::new(crate::process::ProcessCollector));
         Metrics {
             registry,
             reconciles,
             errors,
             durations,
             leader,
+            active,
         }
     }
 }
@@ -118,6 +136,16 @@ impl Metrics {
         self.durations
             .get_or_create(&labels)
             .observe(duration.as_secs_f64());
+    }
+
+    /// Counts a reconciliation of `controller` as running until the returned guard is dropped.
+    pub fn worker_started(&self, controller: &'static str) -> ActiveWorker {
+        let gauge = self
+            .active
+            .get_or_create(&ControllerLabels { controller })
+            .clone();
+        gauge.inc();
+        ActiveWorker(gauge)
     }
 
     /// Counts a failed reconciliation of `controller`.
@@ -179,6 +207,15 @@ mod tests {
         metrics.reconciled("test", Outcome::error, ms);
         metrics.reconcile_failed("test");
         metrics.set_leader("demo.my.domain", true);
+        let worker = metrics.worker_started("test");
+        let running = metrics.encode();
+        drop(worker);
+        assert!(
+            running
+                .lines()
+                .any(|l| l == "controller_runtime_active_workers{controller=\"test\"} 1"),
+            "{running}"
+        );
         assert_eq!(metrics.reconciles("test"), 2);
         assert_eq!(metrics.errors("test"), 1);
         let text = metrics.encode();
@@ -188,9 +225,27 @@ mod tests {
             "controller_runtime_reconcile_errors_total{controller=\"test\"} 1",
             "controller_runtime_reconcile_time_seconds_count{controller=\"test\"} 2",
             "leader_election_master_status{name=\"demo.my.domain\"} 1",
+            "controller_runtime_active_workers{controller=\"test\"} 0",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} not in\n{text}");
         }
         assert!(text.ends_with("# EOF\n"));
+        if cfg!(target_os = "linux") {
+            for name in [
+                crate::process::CPU_SECONDS_TOTAL,
+                crate::process::RESIDENT_MEMORY_BYTES,
+                crate::process::VIRTUAL_MEMORY_BYTES,
+                crate::process::OPEN_FDS,
+            ] {
+                let sample = text.lines().find(|l| l.starts_with(&format!("{name} ")));
+                let value: f64 = sample
+                    .and_then(|l| l.split(' ').nth(1)?.parse().ok())
+                    .unwrap();
+                assert!(
+                    value > 0.0 || name == crate::process::CPU_SECONDS_TOTAL,
+                    "{name}: {text}"
+                );
+            }
+        }
     }
 }

@@ -54,6 +54,14 @@ pub enum Command {
         #[command(subcommand)]
         what: Generate,
     },
+    /// Run operator-sdk's scorecard tests (basic-check-spec, olm-*) on the OLM bundle; exit 1
+    /// when one does not pass.
+    Scorecard(ScorecardArgs),
+    /// Alpha commands (kubebuilder's `alpha`).
+    Alpha {
+        #[command(subcommand)]
+        what: AlphaCmd,
+    },
     /// Print a shell completion script.
     Completion { shell: clap_complete::Shell },
     /// Print the scaffold version.
@@ -253,7 +261,8 @@ pub struct EditArgs {
     #[command(flatten)]
     pub common: Common,
     /// Plugins to turn on, comma-separated: `helm` (also `helm/v2-alpha`) writes a Helm chart
-    /// of the install to dist/chart.
+    /// of the install to dist/chart; `grafana` (also `grafana/v1-alpha`) writes Grafana
+    /// dashboards of the manager's metrics to grafana/.
     #[arg(long, value_delimiter = ',', required = true)]
     pub plugins: Vec<String>,
 }
@@ -329,4 +338,67 @@ pub struct BundleArgs {
     /// (for CI). createdAt is taken from the bundle's CSV unless SOURCE_DATE_EPOCH is set.
     #[arg(long, conflicts_with_all = ["dry_run", "force", "overwrite"])]
     pub check: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ScorecardOutput {
+    Text,
+    Json,
+}
+
+/// Not `Common`: scorecard writes nothing.
+#[derive(Args)]
+pub struct ScorecardArgs {
+    /// The project directory; default: the current directory.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// The bundle directory, relative to the project.
+    #[arg(long, default_value = "bundle")]
+    pub bundle: PathBuf,
+    /// The scorecard config; default: config.yaml in the bundle's
+    /// operators.operatorframework.io.test.config.v1 directory (tests/scorecard/).
+    #[arg(short, long)]
+    pub config: Option<PathBuf>,
+    /// Run only the tests whose labels match, e.g. `suite=olm` or `test!=basic-check-spec-test`.
+    #[arg(short = 'l', long)]
+    pub selector: Option<String>,
+    /// Output format (operator-sdk's `--output`).
+    #[arg(long, value_enum, default_value = "text")]
+    pub output_format: ScorecardOutput,
+    /// List the selected tests without running them.
+    #[arg(short = 'L', long)]
+    pub list: bool,
+    /// Run basic-check-spec against the cluster: each CR of alm-examples is created there with
+    /// a server-side dry run (needs the CRDs installed), with kubectl's kubeconfig.
+    #[arg(long)]
+    pub cluster: bool,
+    /// The kubeconfig of the cluster for basic-check-spec (implies --cluster).
+    #[arg(long)]
+    pub kubeconfig: Option<PathBuf>,
+    /// Namespace in which basic-check-spec dry-runs the CRs (default: the kubeconfig's).
+    #[arg(short, long)]
+    pub namespace: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum AlphaCmd {
+    /// Re-scaffold the whole project from its PROJECT file with this scaffold's templates into
+    /// another directory, to diff against the project and carry code over (the input is only read).
+    Generate(AlphaGenerateArgs),
+}
+
+#[derive(Args)]
+pub struct AlphaGenerateArgs {
+    /// The project to re-scaffold; default: the current directory.
+    #[arg(long)]
+    pub input_dir: Option<PathBuf>,
+    /// Where to write the new scaffold: outside the input project; created if missing.
+    #[arg(long)]
+    pub output_dir: PathBuf,
+    /// Write into an --output-dir that is not empty (files of the same path are overwritten).
+    #[arg(long)]
+    pub force: bool,
+    /// Generate, list the files, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }

@@ -49,7 +49,7 @@ fn default_kubeforge() -> KubeforgeDep {
 }
 
 /// `to` relative to `from`, both absolute; lexical (`..` components are resolved first).
-fn relative_path(from: &Path, to: &Path) -> PathBuf {
+pub(crate) fn relative_path(from: &Path, to: &Path) -> PathBuf {
     use std::path::Component;
     fn normal(p: &Path) -> Vec<Component<'_>> {
         let mut out = Vec::new();

@@ -119,6 +119,21 @@ impl ImageOptions {
         })
     }
 
+    /// The `create api` flags that scaffold these options again (`alpha generate`), as
+    /// `--flag=value` so that a value starting with `-` stays a value.
+    pub fn flags(&self) -> Vec<String> {
+        let options = self.options();
+        [
+            ("image", "--image"),
+            ("containerPort", "--image-container-port"),
+            ("containerCommand", "--image-container-command"),
+            ("runAsUser", "--run-as-user"),
+        ]
+        .into_iter()
+        .filter_map(|(key, flag)| Some(format!("{flag}={}", options[key].as_str()?)))
+        .collect()
+    }
+
     /// The `options:` kubebuilder records in PROJECT, strings as it writes them.
     fn options(&self) -> Value {
         let mut options = serde_json::Map::new();

@@ -19,7 +19,7 @@ pub enum RenderError {
 }
 
 /// The kubectl to run: `$KUBECTL`, else `kubectl` on PATH.
-fn kubectl() -> String {
+pub fn kubectl() -> String {
     std::env::var("KUBECTL")
         .ok()
         .filter(|k| !k.is_empty())

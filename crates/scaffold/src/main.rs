@@ -1,11 +1,13 @@
 //! `scaffold`: kubebuilder's `init` / `create api` / `create controller` for kube-rs operators.
 
+mod alpha_generate;
 mod bundle_validate;
 mod cli;
 mod commands;
 mod context;
 mod deploy_image;
 mod error;
+mod grafana;
 mod helm;
 mod kustomize;
 mod names;
@@ -13,8 +15,10 @@ mod olm;
 mod olm_commands;
 mod osc;
 mod plan;
+mod plugins;
 mod project;
 mod render;
+mod scorecard;
 mod yaml;
 
 use clap::{CommandFactory, Parser};
@@ -38,7 +42,7 @@ fn main() -> std::process::ExitCode {
         cli::Command::Package {
             what: cli::PackageCmd::Osc(args),
         } => olm_commands::package_osc(args),
-        cli::Command::Edit(args) => helm::edit(args),
+        cli::Command::Edit(args) => plugins::edit(args),
         cli::Command::Generate {
             what: cli::Generate::Helm(args),
         } => helm::generate(args),
@@ -51,6 +55,10 @@ fn main() -> std::process::ExitCode {
         cli::Command::Generate {
             what: cli::Generate::Bundle(args),
         } => olm::generate_bundle(args),
+        cli::Command::Scorecard(args) => scorecard::run(args),
+        cli::Command::Alpha {
+            what: cli::AlphaCmd::Generate(args),
+        } => alpha_generate::generate(args),
         cli::Command::Completion { shell } => {
             clap_complete::generate(
                 shell,

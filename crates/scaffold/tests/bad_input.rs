@@ -1,38 +1,16 @@
 //! Bad input never panics, exits non-zero with a message naming the flag (or file) and the rule,
 //! and leaves the directory tree byte-identical.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 
 mod common;
 
-use common::{WEBHOOK, copy_dir};
+use common::{WEBHOOK, copy_dir, tree};
 
 fn scaffold() -> Command {
     Command::cargo_bin("scaffold").expect("binary built")
-}
-
-/// Every file under `dir` with its bytes, plus every directory.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.insert(p.clone(), None);
-                stack.push(p);
-            } else {
-                out.insert(p.clone(), std::fs::read(&p).ok());
-            }
-        }
-    }
-    out
 }
 
 fn init_project(dir: &Path) {
@@ -1107,8 +1085,13 @@ const CASES: &[Case] = &[
     Case {
         name: "edit with an unknown plugin",
         setup: Setup::Project,
-        args: &["edit", "--plugins", "helm,grafana/v1-alpha"],
-        expect: &["--plugins", "grafana/v1-alpha", "helm/v2-alpha"],
+        args: &["edit", "--plugins", "helm,autoupdate/v1-alpha"],
+        expect: &[
+            "--plugins",
+            "autoupdate/v1-alpha",
+            "helm/v2-alpha",
+            "grafana/v1-alpha",
+        ],
     },
     Case {
         name: "edit without plugins",

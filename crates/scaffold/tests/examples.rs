@@ -1,8 +1,8 @@
 //! The examples/ operators are scaffold output plus hand-written code. For each one:
 //!
-//! 1. re-running the scaffold commands its PROJECT records (init, create api with the
-//!    deploy-image options, create controller, create webhook) in a temporary directory
-//!    reproduces every file the example did not edit by hand (`HAND_EDITED` lists those);
+//! 1. re-scaffolding it from its PROJECT (`scaffold alpha generate`: init, create api with the
+//!    deploy-image options, create controller, create webhook, the plugins) in a temporary
+//!    directory reproduces every file the example did not edit by hand (`HAND_EDITED` lists those);
 //! 2. it passes `cargo fmt --check`, `cargo clippy --all-targets -D warnings`, `cargo test`
 //!    (its controllers' tests run against a mocked API server) and
 //!    `cargo xtask generate manifests --check`.
@@ -11,8 +11,6 @@
 //! (target/generated-projects/target), so dependencies build once.
 
 use std::path::Path;
-
-use serde_json::Value;
 
 mod common;
 
@@ -79,95 +77,6 @@ fn scaffold(dir: &Path, args: &[String]) {
     run(dir, bin, &args);
 }
 
-/// The scaffold commands that made a project, replayed from its PROJECT (kubebuilder's
-/// `alpha generate`): init, every API (deploy-image options included), every controller of a
-/// kind the project does not own, the webhooks (conversions need all versions first), then the
-/// OLM kustomize bases when the project has them.
-fn commands(project: &Value, out: &Path) -> Vec<Vec<String>> {
-    let s = |v: &Value| v.as_str().unwrap_or_default().to_owned();
-    let o = out.display().to_string();
-    let kubeforge = repo_root().join("crates/kubeforge").display().to_string();
-    let mut init = vec!["init".into(), "-o".into(), o.clone()];
-    init.extend(["--domain".into(), s(&project["domain"])]);
-    init.extend(["--project-name".into(), s(&project["projectName"])]);
-    init.extend(["--kubeforge-path".into(), kubeforge]);
-    if project["multigroup"] == true {
-        init.push("--multigroup".into());
-    }
-    let mut cmds = vec![init];
-    let images = project["plugins"]["deploy-image.kubeforge.io/v1-alpha"]["resources"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let resources = project["resources"].as_array().cloned().unwrap_or_default();
-    let gvk = |r: &Value| {
-        let mut args = vec!["-o".to_owned(), o.clone()];
-        for key in ["group", "version", "kind"] {
-            args.extend([format!("--{key}"), s(&r[key])]);
-        }
-        args
-    };
-    for r in &resources {
-        let mut cmd: Vec<String>;
-        if r["api"].is_object() {
-            cmd = vec!["create".into(), "api".into()];
-            cmd.extend(gvk(r));
-            if let Some(plural) = r["plural"].as_str() {
-                cmd.extend(["--plural".into(), plural.into()]);
-            }
-            cmd.push(format!("--namespaced={}", r["api"]["namespaced"] == true));
-            cmd.push(format!("--controller={}", r["controller"] == true));
-            let image = images
-                .iter()
-                .find(|i| ["group", "version", "kind"].iter().all(|k| i[*k] == r[*k]));
-            if let Some(image) = image {
-                for (key, flag) in [
-                    ("image", "--image"),
-                    ("containerPort", "--image-container-port"),
-                    ("containerCommand", "--image-container-command"),
-                    ("runAsUser", "--run-as-user"),
-                ] {
-                    if let Some(v) = image["options"][key].as_str() {
-                        cmd.extend([flag.into(), v.into()]);
-                    }
-                }
-            }
-        } else {
-            cmd = vec!["create".into(), "controller".into()];
-            cmd.extend(gvk(r));
-        }
-        cmds.push(cmd);
-    }
-    for r in resources.iter().filter(|r| r["webhooks"].is_object()) {
-        let w = &r["webhooks"];
-        let mut cmd = vec!["create".into(), "webhook".into()];
-        cmd.extend(gvk(r));
-        for (key, flag) in [
-            ("defaulting", "--defaulting"),
-            ("validation", "--programmatic-validation"),
-            ("conversion", "--conversion"),
-        ] {
-            if w[key] == true {
-                cmd.push(flag.into());
-            }
-        }
-        for spoke in w["spoke"].as_array().into_iter().flatten() {
-            cmd.extend(["--spoke".into(), s(spoke)]);
-        }
-        cmds.push(cmd);
-    }
-    if project["plugins"]["manifests.sdk.operatorframework.io/v2"].is_object() {
-        cmds.push(vec![
-            "generate".into(),
-            "kustomize".into(),
-            "manifests".into(),
-            "-o".into(),
-            o.clone(),
-        ]);
-    }
-    cmds
-}
-
 /// The kubeforge dependencies are the lines that depend on where the project lives.
 fn without_kubeforge_path(text: &str) -> String {
     let path_dependency = |l: &&str| {
@@ -183,13 +92,23 @@ fn without_kubeforge_path(text: &str) -> String {
 
 fn check_rescaffold(name: &str, hand_edited: &[&str]) -> Vec<String> {
     let example = repo_root().join("examples").join(name);
-    let text = std::fs::read_to_string(example.join("PROJECT")).unwrap();
-    let project: Value = serde_saphyr::from_str(&text).unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join(name);
-    for cmd in commands(&project, &out) {
-        scaffold(tmp.path(), &cmd);
-    }
+    // `alpha generate` replays the commands PROJECT records: init, every API (deploy-image
+    // options included) and controller, the webhooks, the plugins, the OLM kustomize bases.
+    let (input, output) = (example.display().to_string(), out.display().to_string());
+    scaffold(
+        tmp.path(),
+        &[
+            "alpha",
+            "generate",
+            "--input-dir",
+            &input,
+            "--output-dir",
+            &output,
+        ]
+        .map(String::from),
+    );
     let mut problems = Vec::new();
     let ours = files(&example);
     for (path, expected) in files(&out) {

@@ -5,22 +5,11 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
-
 mod common;
 
-use common::{WEBHOOK, files, run};
+use common::{WEBHOOK, files, run, scaffold};
 
 const FILE: &str = "src/webhook/memcached_v1alpha1.rs";
-
-fn scaffold(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::cargo_bin("scaffold")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 fn ok(dir: &Path, args: &[&str]) {
     run(dir, env!("CARGO_BIN_EXE_scaffold"), args);

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use crate::cli::{Common, EditArgs, HelmArgs};
+use crate::cli::{Common, HelmArgs};
 use crate::commands::{print_report, work_dir};
 use crate::error::CliError;
 use crate::plan::{IfExists, Plan};
@@ -26,24 +26,7 @@ use crate::project::{self, Project};
 /// The plugin's key in PROJECT, as kubebuilder writes it.
 pub const PLUGIN_KEY: &str = "helm.kubebuilder.io/v2-alpha";
 /// The names `--plugins` accepts for it.
-const PLUGIN_NAMES: &[&str] = &["helm", "helm/v2-alpha", PLUGIN_KEY];
-
-pub fn edit(args: EditArgs) -> anyhow::Result<()> {
-    for plugin in &args.plugins {
-        if !PLUGIN_NAMES.contains(&plugin.as_str()) {
-            return Err(CliError::invalid(
-                "--plugins",
-                plugin,
-                format!(
-                    "is not a plugin scaffold knows; known: {}",
-                    PLUGIN_NAMES.join(", ")
-                ),
-            )
-            .into());
-        }
-    }
-    write_chart(&args.common)
-}
+pub const PLUGIN_NAMES: &[&str] = &["helm", "helm/v2-alpha", PLUGIN_KEY];
 
 pub fn generate(args: HelmArgs) -> anyhow::Result<()> {
     write_chart(&args.common)
@@ -71,7 +54,7 @@ fn output_dir(project: &Project, dir: &Path) -> Result<String, CliError> {
     Ok(output.trim_end_matches('/').to_owned())
 }
 
-fn write_chart(common: &Common) -> anyhow::Result<()> {
+pub(crate) fn write_chart(common: &Common) -> anyhow::Result<()> {
     let dir = work_dir(common)?;
     let mut project = Project::load(&dir)?;
     let output = output_dir(&project, &dir)?;

@@ -41,6 +41,49 @@ pub fn files(dir: &Path) -> BTreeMap<String, String> {
     out
 }
 
+/// Every file under `dir` with its bytes, plus every directory (`None`), by absolute path: to
+/// check that a command left a tree byte-identical.
+pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Option<Vec<u8>>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.insert(p.clone(), None);
+                stack.push(p);
+            } else {
+                out.insert(p.clone(), std::fs::read(&p).ok());
+            }
+        }
+    }
+    out
+}
+
+/// Runs the scaffold binary in `dir`.
+pub fn scaffold(dir: &Path, args: &[&str]) -> std::process::Output {
+    assert_cmd::Command::cargo_bin("scaffold")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Runs the scaffold binary in `dir`; fails the test, with its stderr, when it fails; its stdout.
+pub fn scaffold_ok(dir: &Path, args: &[&str]) -> String {
+    let out = scaffold(dir, args);
+    assert!(
+        out.status.success(),
+        "scaffold {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Copies the tree `from` to `to`.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
