@@ -319,6 +319,21 @@ mod tests {
             ),
             (" +k8s:listType=map", " +listType=map", "list_type=\"map\""),
             (
+                " +k8s:minimum=-1",
+                " +kubebuilder:validation:Minimum=-1",
+                "minimum=-1",
+            ),
+            (
+                " +k8s:maximum=2.5",
+                " +kubebuilder:validation:Maximum=2.5",
+                "maximum=2.5",
+            ),
+            (
+                " +k8s:maxItems=3",
+                " +kubebuilder:validation:MaxItems=3",
+                "max_items=3",
+            ),
+            (
                 " +kubebuilder:validation:EmbeddedResource",
                 " +kubebuilder:validation:XEmbeddedResource",
                 "embedded_resource=true",
