@@ -114,7 +114,11 @@ fn marker_entry(cx: &Ctxt, marker: &str, span: Span) -> Option<(Entry, Span)> {
     match translate(&line.name, &line.args, span) {
         Ok(Some(entry)) => Some((entry, span)),
         Ok(None) if ours || is_bare_known(&line.name) => {
-            cx.error_at(span, format!("unknown marker `+{}`", line.name));
+            let message = match markers::closest_go_name(&line.name) {
+                Some(name) => format!("unknown marker `+{}`; did you mean `+{name}`?", line.name),
+                None => format!("unknown marker `+{}`", line.name),
+            };
+            cx.error_at(span, message);
             None
         }
         // Markers of other tools (`+operator-sdk:...`, `+genclient`) are not ours to judge.

@@ -773,6 +773,22 @@ pub(crate) fn has_named_args(name: &str) -> bool {
     })
 }
 
+/// The controller-gen name closest to a misspelt one, items forms included.
+pub(crate) fn closest_go_name(name: &str) -> Option<String> {
+    let names: Vec<String> = MARKERS
+        .iter()
+        .flat_map(|m| m.go)
+        .flat_map(|g| {
+            let items = g
+                .name
+                .strip_prefix(VALIDATION_PREFIX)
+                .map(|rest| format!("{ITEMS_PREFIX}{rest}"));
+            std::iter::once(g.name.to_owned()).chain(items)
+        })
+        .collect();
+    crate::suggest::closest(name, names.iter().map(String::as_str)).map(str::to_owned)
+}
+
 pub(crate) fn unknown_key_message(key: &str, context: &str) -> String {
     match crate::suggest::closest(key, MARKERS.iter().map(|m| m.key)) {
         Some(k) => format!("unknown key `{key}` in {context}; did you mean `{k}`?"),
@@ -884,6 +900,19 @@ mod tests {
         assert!(has_named_args("kubebuilder:validation:items:XValidation"));
         assert!(has_named_args("kubebuilder:resource"));
         assert!(!has_named_args("kubebuilder:validation:Minimum"));
+    }
+
+    #[test]
+    fn misspelt_controller_gen_names_get_a_suggestion() {
+        assert_eq!(
+            closest_go_name("kubebuilder:validation:Minimun").as_deref(),
+            Some("kubebuilder:validation:Minimum")
+        );
+        assert_eq!(
+            closest_go_name("kubebuilder:validation:items:MaxLenght").as_deref(),
+            Some("kubebuilder:validation:items:MaxLength")
+        );
+        assert_eq!(closest_go_name("kubebuilder:frobnicate"), None);
     }
 
     /// The marker reference in the docs is this table; regenerate it after a change with
