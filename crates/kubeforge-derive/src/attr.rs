@@ -11,128 +11,18 @@ use syn::spanned::Spanned;
 use syn::{Expr, Lit, UnOp};
 
 use crate::ctxt::Ctxt;
+use crate::markers::{self, Arg, Effect, Kind, Marker};
 use crate::symbol::*;
-
-/// How the value of a key is written.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Kind {
-    /// `key = 1`, `key = -0.5`
-    Number,
-    /// `key = 3` (non-negative integer)
-    Count,
-    /// `key` or `key = true`
-    Flag,
-    /// `key = "text"`
-    Str,
-    /// `key = ["a", "b"]`
-    StrList,
-    /// `key = <literal>` or `key = json!(...)`
-    Json,
-    /// `key = [<literal>, ...]`
-    JsonList,
-    /// `key(sub = ..., ...)`
-    Nested(&'static [(&'static str, Kind)]),
-    /// `deprecated` or `deprecated(warning = "...")`
-    FlagOrNested(&'static [(&'static str, Kind)]),
-}
-
-const VALIDATION_KEYS: &[(&str, Kind)] = &[
-    ("rule", Kind::Str),
-    ("message", Kind::Str),
-    ("message_expression", Kind::Str),
-    ("reason", Kind::Str),
-    ("field_path", Kind::Str),
-    ("optional_old_self", Kind::Flag),
-];
-const EXTERNAL_DOCS_KEYS: &[(&str, Kind)] = &[("url", Kind::Str), ("description", Kind::Str)];
-const PRINTCOLUMN_KEYS: &[(&str, Kind)] = &[
-    ("name", Kind::Str),
-    ("type", Kind::Str),
-    ("json_path", Kind::Str),
-    ("description", Kind::Str),
-    ("format", Kind::Str),
-    ("priority", Kind::Count),
-];
-const SELECTABLE_KEYS: &[(&str, Kind)] = &[("json_path", Kind::Str)];
-const SCALE_KEYS: &[(&str, Kind)] = &[
-    ("spec_path", Kind::Str),
-    ("status_path", Kind::Str),
-    ("selector_path", Kind::Str),
-];
-const METADATA_KEYS: &[(&str, Kind)] = &[("annotations", Kind::StrList), ("labels", Kind::StrList)];
-const DEPRECATED_KEYS: &[(&str, Kind)] = &[("warning", Kind::Str)];
-
-pub(crate) fn kind_of(key: &str) -> Option<Kind> {
-    Some(match key {
-        MINIMUM | MAXIMUM | MULTIPLE_OF => Kind::Number,
-        MIN_LENGTH | MAX_LENGTH | MIN_ITEMS | MAX_ITEMS | MIN_PROPERTIES | MAX_PROPERTIES => {
-            Kind::Count
-        }
-        EXCLUSIVE_MINIMUM
-        | EXCLUSIVE_MAXIMUM
-        | NULLABLE
-        | REQUIRED
-        | OPTIONAL
-        | EMBEDDED_RESOURCE
-        | INT_OR_STRING
-        | PRESERVE_UNKNOWN_FIELDS
-        | SCHEMALESS
-        | IMMUTABLE
-        | UNIQUE_ITEMS
-        | STORAGE_VERSION
-        | UNSERVED
-        | SKIP
-        | SPEC_OPTIONAL => Kind::Flag,
-        PATTERN | FORMAT | TYPE | LIST_TYPE | MAP_TYPE | STRUCT_TYPE | TITLE | DESCRIPTION
-        | SPEC_DESCRIPTION | STATUS_DESCRIPTION => Kind::Str,
-        LIST_MAP_KEYS | CATEGORIES | AT_MOST_ONE_OF | EXACTLY_ONE_OF | AT_LEAST_ONE_OF => {
-            Kind::StrList
-        }
-        ENUM_VALUES => Kind::JsonList,
-        DEFAULT | EXAMPLE => Kind::Json,
-        VALIDATION => Kind::Nested(VALIDATION_KEYS),
-        EXTERNAL_DOCS => Kind::Nested(EXTERNAL_DOCS_KEYS),
-        PRINTCOLUMN => Kind::Nested(PRINTCOLUMN_KEYS),
-        SELECTABLE_FIELD => Kind::Nested(SELECTABLE_KEYS),
-        SCALE => Kind::Nested(SCALE_KEYS),
-        METADATA => Kind::Nested(METADATA_KEYS),
-        DEPRECATED => Kind::FlagOrNested(DEPRECATED_KEYS),
-        // `items(...)` holds field keys; handled by the parsers directly.
-        _ => return None,
-    })
-}
 
 /// One marker as written, in either form.
 pub(crate) enum Entry {
     Value {
-        key: &'static str,
+        marker: &'static Marker,
         value: Value,
     },
     Items(Vec<(Entry, Span)>),
     /// Accepted and without effect (`+default=ref(...)`, as controller-gen).
     Ignored,
-}
-
-/// Every known key, for "did you mean" and for the `'static` key.
-pub(crate) fn intern(key: &str) -> Option<&'static str> {
-    FIELD_KEYS
-        .iter()
-        .chain(TYPE_ONLY_KEYS)
-        .chain(VERSION_KEYS)
-        .find(|k| **k == key)
-        .copied()
-}
-
-pub(crate) fn unknown_key_message(key: &str, context: &str) -> String {
-    let all = FIELD_KEYS
-        .iter()
-        .chain(TYPE_ONLY_KEYS)
-        .chain(VERSION_KEYS)
-        .copied();
-    match crate::suggest::closest(key, all) {
-        Some(k) => format!("unknown key `{key}` in {context}; did you mean `{k}`?"),
-        None => format!("unknown key `{key}` in {context}"),
-    }
 }
 
 /// Parses every `#[crd(...)]` attribute in `attrs`.
@@ -170,7 +60,12 @@ fn parse_entry(
 ) -> syn::Result<Option<(Entry, Span)>> {
     let name = key_of(meta)?;
     let span = meta.path.span();
-    if name == ITEMS {
+    let Some(marker) = markers::by_key(&name) else {
+        cx.error_at(span, markers::unknown_key_message(&name, context));
+        skip_value(meta)?;
+        return Ok(None);
+    };
+    if marker.kind == Kind::Items {
         let mut inner = Vec::new();
         meta.parse_nested_meta(|m| {
             if let Some(e) = parse_entry(cx, &m, "items(...)")? {
@@ -180,13 +75,8 @@ fn parse_entry(
         })?;
         return Ok(Some((Entry::Items(inner), span)));
     }
-    let (Some(key), Some(kind)) = (intern(&name), kind_of(&name)) else {
-        cx.error_at(span, unknown_key_message(&name, context));
-        skip_value(meta)?;
-        return Ok(None);
-    };
-    match parse_value(cx, meta, key, kind)? {
-        Some(value) => Ok(Some((Entry::Value { key, value }, span))),
+    match parse_value(cx, meta, marker.key, marker.kind)? {
+        Some(value) => Ok(Some((Entry::Value { marker, value }, span))),
         None => Ok(None),
     }
 }
@@ -207,13 +97,13 @@ fn parse_value(
     key: &str,
     kind: Kind,
 ) -> syn::Result<Option<Value>> {
-    let nested = |sub: &'static [(&'static str, Kind)]| -> syn::Result<Option<Value>> {
+    let nested = |sub: &'static [Arg]| -> syn::Result<Option<Value>> {
         let mut obj = Map::new();
         let mut unknown = false;
         meta.parse_nested_meta(|m| {
             let name = key_of(&m)?;
-            let Some((sub_key, sub_kind)) = sub.iter().find(|(k, _)| *k == name) else {
-                let known: Vec<_> = sub.iter().map(|(k, _)| format!("`{k}`")).collect();
+            let Some(sub_arg) = sub.iter().find(|a| a.key == name) else {
+                let known: Vec<_> = sub.iter().map(|a| format!("`{}`", a.key)).collect();
                 cx.error_at(
                     m.path.span(),
                     format!(
@@ -224,8 +114,8 @@ fn parse_value(
                 unknown = true;
                 return skip_value(&m);
             };
-            if let Some(v) = parse_value(cx, &m, sub_key, *sub_kind)? {
-                obj.insert((*sub_key).to_owned(), v);
+            if let Some(v) = parse_value(cx, &m, sub_arg.key, sub_arg.kind)? {
+                obj.insert(sub_arg.key.to_owned(), v);
             }
             Ok(())
         })?;
@@ -387,22 +277,29 @@ fn expr_json(expr: &Expr) -> Result<Value, &'static str> {
     }
 }
 
+/// One schema keyword a marker sets.
+pub(crate) struct Set {
+    pub marker: &'static Marker,
+    pub value: Value,
+    pub span: Span,
+}
+
 /// What one type, field or variant says through its markers.
 #[derive(Default)]
 pub(crate) struct Markers {
     /// Schema keywords set verbatim (`minimum`, `pattern`, `x-kubernetes-list-type`, ...).
-    pub keywords: BTreeMap<&'static str, (Value, Span)>,
+    pub keywords: BTreeMap<&'static str, Set>,
     pub validations: Vec<(Value, Span)>,
     pub items: Option<(Box<Markers>, Span)>,
     pub flags: BTreeMap<&'static str, Span>,
     pub required: Option<(bool, Span)>,
-    pub one_of: Vec<(&'static str, Vec<String>, Span)>,
+    pub one_of: Vec<(&'static Marker, Vec<String>, Span)>,
     /// Version keys with their values, checked for placement by the caller.
     pub version: BTreeMap<&'static str, (Value, Span)>,
-    pub printcolumns: Vec<(Value, Span)>,
-    pub selectable_fields: Vec<(Value, Span)>,
-    /// The Rust key and span of every marker, for placement and applicability checks.
-    pub seen: Vec<(&'static str, Span)>,
+    /// Repeatable version keys (`printcolumn`, `selectable_field`).
+    pub version_lists: BTreeMap<&'static str, Vec<(Value, Span)>>,
+    /// Every marker with its span, for placement and applicability checks.
+    pub seen: Vec<(&'static Marker, Span)>,
 }
 
 impl Markers {
@@ -417,72 +314,49 @@ impl Markers {
     pub(crate) fn add(&mut self, cx: &Ctxt, entry: Entry, span: Span) {
         match entry {
             Entry::Items(inner) => {
-                self.seen.push((ITEMS, span));
+                if let Some(items) = markers::by_key(ITEMS) {
+                    self.seen.push((items, span));
+                }
                 let items = &mut self.items.get_or_insert_with(|| (Box::default(), span)).0;
                 for (e, s) in inner {
                     items.add(cx, e, s);
                 }
             }
             Entry::Ignored => {}
-            Entry::Value { key, value } => {
-                self.seen.push((key, span));
-                self.add_value(cx, key, value, span);
+            Entry::Value { marker, value } => {
+                self.seen.push((marker, span));
+                self.add_value(cx, marker, value, span);
             }
         }
     }
 
-    fn keyword(&mut self, cx: &Ctxt, key: &str, keyword: &'static str, value: Value, span: Span) {
-        if self.keywords.insert(keyword, (value, span)).is_some() {
-            cx.error_at(span, format!("duplicate marker `{key}`"));
-        }
-    }
-
-    fn add_value(&mut self, cx: &Ctxt, key: &'static str, value: Value, span: Span) {
-        let schema_keyword = match key {
-            MINIMUM => Some("minimum"),
-            MAXIMUM => Some("maximum"),
-            EXCLUSIVE_MINIMUM => Some("exclusiveMinimum"),
-            EXCLUSIVE_MAXIMUM => Some("exclusiveMaximum"),
-            MULTIPLE_OF => Some("multipleOf"),
-            MIN_LENGTH => Some("minLength"),
-            MAX_LENGTH => Some("maxLength"),
-            PATTERN => Some("pattern"),
-            ENUM_VALUES => Some("enum"),
-            FORMAT => Some("format"),
-            MIN_ITEMS => Some("minItems"),
-            MAX_ITEMS => Some("maxItems"),
-            MIN_PROPERTIES => Some("minProperties"),
-            MAX_PROPERTIES => Some("maxProperties"),
-            TYPE => Some("type"),
-            DEFAULT => Some("default"),
-            EXAMPLE => Some("example"),
-            EMBEDDED_RESOURCE => Some("x-kubernetes-embedded-resource"),
-            PRESERVE_UNKNOWN_FIELDS => Some("x-kubernetes-preserve-unknown-fields"),
-            LIST_TYPE => Some("x-kubernetes-list-type"),
-            MAP_TYPE | STRUCT_TYPE => Some("x-kubernetes-map-type"),
-            TITLE => Some("x-kubeforge-title"),
-            DESCRIPTION => Some("description"),
-            NULLABLE => Some("x-kubeforge-nullable"),
-            EXTERNAL_DOCS => Some("externalDocs"),
-            _ => None,
-        };
-        if let Some(keyword) = schema_keyword {
-            return self.keyword(cx, key, keyword, value, span);
-        }
-        match key {
-            LIST_MAP_KEYS => {
+    fn add_value(&mut self, cx: &Ctxt, marker: &'static Marker, value: Value, span: Span) {
+        let key = marker.key;
+        match marker.effect {
+            Effect::Keyword(keyword) => {
+                let set = Set {
+                    marker,
+                    value,
+                    span,
+                };
+                if self.keywords.insert(keyword, set).is_some() {
+                    cx.error_at(span, format!("duplicate marker `{key}`"));
+                }
+            }
+            Effect::AppendKeyword(keyword) => {
                 // `+listMapKey` is repeatable in the doc form; the lists concatenate.
-                let entry = self
-                    .keywords
-                    .entry("x-kubernetes-list-map-keys")
-                    .or_insert_with(|| (Value::Array(Vec::new()), span));
-                if let (Value::Array(have), Value::Array(more)) = (&mut entry.0, value) {
+                let entry = self.keywords.entry(keyword).or_insert_with(|| Set {
+                    marker,
+                    value: Value::Array(Vec::new()),
+                    span,
+                });
+                if let (Value::Array(have), Value::Array(more)) = (&mut entry.value, value) {
                     have.extend(more);
                 }
             }
-            VALIDATION => self.validations.push((validation_json(value), span)),
-            REQUIRED | OPTIONAL => {
-                let wanted = (key == REQUIRED) == (value == Value::Bool(true));
+            Effect::Validation => self.validations.push((validation_json(value), span)),
+            Effect::Required(required) => {
+                let wanted = required == (value == Value::Bool(true));
                 if let Some((had, _)) = self.required
                     && had != wanted
                 {
@@ -493,12 +367,12 @@ impl Markers {
                 }
                 self.required = Some((wanted, span));
             }
-            INT_OR_STRING | SCHEMALESS | IMMUTABLE | UNIQUE_ITEMS => {
+            Effect::Flag(_) => {
                 if value == Value::Bool(true) && self.flags.insert(key, span).is_some() {
                     cx.error_at(span, format!("duplicate marker `{key}`"));
                 }
             }
-            AT_MOST_ONE_OF | EXACTLY_ONE_OF | AT_LEAST_ONE_OF => {
+            Effect::OneOf(_) => {
                 let fields = value
                     .as_array()
                     .map(|a| {
@@ -507,11 +381,14 @@ impl Markers {
                             .collect()
                     })
                     .unwrap_or_default();
-                self.one_of.push((key, fields, span));
+                self.one_of.push((marker, fields, span));
             }
-            PRINTCOLUMN => self.printcolumns.push((value, span)),
-            SELECTABLE_FIELD => self.selectable_fields.push((value, span)),
-            _ => {
+            Effect::VersionList => self
+                .version_lists
+                .entry(key)
+                .or_default()
+                .push((value, span)),
+            Effect::Version | Effect::Items => {
                 if self.version.insert(key, (value, span)).is_some() {
                     cx.error_at(span, format!("duplicate marker `{key}`"));
                 }
@@ -533,6 +410,10 @@ impl Markers {
         self.version
             .get(key)
             .and_then(|(v, _)| v.as_str().map(str::to_owned))
+    }
+
+    pub(crate) fn version_list(&self, key: &str) -> &[(Value, Span)] {
+        self.version_lists.get(key).map_or(&[], Vec::as_slice)
     }
 }
 

@@ -5,8 +5,9 @@
 use proc_macro2::Span;
 use serde_json::Value;
 
-use crate::attr::Markers;
+use crate::attr::{Markers, Set};
 use crate::ctxt::Ctxt;
+use crate::markers::{self, Kind, Sits};
 use crate::model::{Container, Data, Field, Style};
 use crate::shape::{self, Class, Scalar, Shape};
 use crate::symbol::*;
@@ -38,22 +39,19 @@ pub(crate) fn check(cx: &Ctxt, c: &Container) {
 }
 
 fn check_type_markers(cx: &Ctxt, c: &Container) {
-    for (key, span) in &c.markers.seen {
-        if VERSION_KEYS.contains(key) && c.kube.is_none() {
+    for (marker, span) in &c.markers.seen {
+        let key = marker.key;
+        if marker.sits == Sits::Version && c.kube.is_none() {
             cx.error_at(
                 *span,
                 format!("`{key}` is a version marker: it applies to the struct that carries `#[kube(...)]`"),
             );
         }
-        if matches!(*key, REQUIRED | OPTIONAL | IMMUTABLE) {
+        if marker.sits == Sits::Field {
             cx.error_at(*span, format!("`{key}` applies to fields, not to types"));
         }
     }
-    let classes = match &c.data {
-        Data::Struct(Style::Named, _) => Some(vec![Class::Object]),
-        Data::Enum(vs) if vs.iter().all(|v| v.style == Style::Unit) => Some(vec![Class::String]),
-        _ => None,
-    };
+    let classes = type_classes(c);
     check_schema_markers(cx, &c.markers, classes.as_deref(), false, "this type");
     if c.markers.version_flag(STORAGE_VERSION) && c.markers.version_flag(SKIP) {
         let span = c.markers.version[SKIP].1;
@@ -62,10 +60,10 @@ fn check_type_markers(cx: &Ctxt, c: &Container) {
             "contradictory markers: `storage_version` and `skip` on one version",
         );
     }
-    for (col, span) in &c.markers.printcolumns {
+    for (col, span) in c.markers.version_list(PRINTCOLUMN) {
         check_printcolumn(cx, col, *span);
     }
-    for (sel, span) in &c.markers.selectable_fields {
+    for (sel, span) in c.markers.version_list(SELECTABLE_FIELD) {
         if !sel
             .get("json_path")
             .and_then(Value::as_str)
@@ -145,13 +143,14 @@ fn check_printcolumn(cx: &Ctxt, col: &Value, span: Span) {
 }
 
 fn check_field(cx: &Ctxt, f: &Field) {
-    for (key, span) in &f.markers.seen {
-        if TYPE_ONLY_KEYS.contains(key) {
+    for (marker, span) in &f.markers.seen {
+        let key = marker.key;
+        if marker.sits == Sits::Type {
             cx.error_at(
                 *span,
                 format!("`{key}` applies to a struct, not to a field"),
             );
-        } else if VERSION_KEYS.contains(key) {
+        } else if marker.sits == Sits::Version {
             cx.error_at(
                 *span,
                 format!("`{key}` is a version marker: it applies to the struct that carries `#[kube(...)]`"),
@@ -167,7 +166,7 @@ fn check_field(cx: &Ctxt, f: &Field) {
     if f.serde.flatten && !f.markers.seen.is_empty() {
         cx.error_at(f.markers.seen[0].1, "markers have no effect on a `#[serde(flatten)]` field: put them on the flattened type's fields");
     }
-    let classes = declared_classes(&f.markers).or_else(|| shape::classes(f.ty));
+    let classes = field_classes(f);
     check_schema_markers(
         cx,
         &f.markers,
@@ -178,11 +177,10 @@ fn check_field(cx: &Ctxt, f: &Field) {
     if let Some((items, span)) = &f.markers.items {
         match shape::item_type(f.ty) {
             Some(item) => {
-                let classes = declared_classes(items).or_else(|| shape::classes(item));
                 check_schema_markers(
                     cx,
                     items,
-                    classes.as_deref(),
+                    item_classes(f).as_deref(),
                     is_integer(item),
                     "the list's items",
                 );
@@ -195,9 +193,12 @@ fn check_field(cx: &Ctxt, f: &Field) {
             }
             None => check_schema_markers(cx, items, None, false, "the list's items"),
         }
-        for (key, span) in &items.seen {
-            if matches!(*key, REQUIRED | OPTIONAL | IMMUTABLE | ITEMS) {
-                cx.error_at(*span, format!("`{key}` cannot be used inside `items(...)`"));
+        for (marker, span) in &items.seen {
+            if !marker.in_items {
+                cx.error_at(
+                    *span,
+                    format!("`{}` cannot be used inside `items(...)`", marker.key),
+                );
             }
         }
     }
@@ -215,45 +216,32 @@ fn declared_classes(m: &Markers) -> Option<Vec<Class>> {
     if m.flag(INT_OR_STRING).is_some() {
         return Some(vec![Class::String, Class::Numeric]);
     }
-    let (ty, _) = m.keywords.get("type")?;
-    shape::class_of_type_name(ty.as_str()?)
+    let set = m.keywords.get("type")?;
+    shape::class_of_type_name(set.value.as_str()?)
 }
 
-/// Which class each schema keyword needs.
-fn keyword_class(keyword: &str) -> Option<Class> {
-    Some(match keyword {
-        "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => {
-            Class::Numeric
-        }
-        "minLength" | "maxLength" | "pattern" => Class::String,
-        "minItems" | "maxItems" | "x-kubernetes-list-type" | "x-kubernetes-list-map-keys" => {
-            Class::Array
-        }
-        "minProperties" | "maxProperties" | "x-kubernetes-map-type" => Class::Object,
-        _ => return None,
-    })
+/// The classes a field's schema can take, when the derive can tell; `None` leaves the
+/// applicability check to run time.
+pub(crate) fn field_classes(f: &Field) -> Option<Vec<Class>> {
+    declared_classes(&f.markers).or_else(|| shape::classes(f.ty))
 }
 
-fn rust_key(keyword: &str) -> &str {
-    match keyword {
-        "exclusiveMinimum" => EXCLUSIVE_MINIMUM,
-        "exclusiveMaximum" => EXCLUSIVE_MAXIMUM,
-        "multipleOf" => MULTIPLE_OF,
-        "minLength" => MIN_LENGTH,
-        "maxLength" => MAX_LENGTH,
-        "minItems" => MIN_ITEMS,
-        "maxItems" => MAX_ITEMS,
-        "minProperties" => MIN_PROPERTIES,
-        "maxProperties" => MAX_PROPERTIES,
-        "x-kubernetes-list-type" => LIST_TYPE,
-        "x-kubernetes-list-map-keys" => LIST_MAP_KEYS,
-        "x-kubernetes-map-type" => "map_type/struct_type",
-        "enum" => ENUM_VALUES,
-        other => other,
+/// The classes of a list field's items, when the derive can tell.
+pub(crate) fn item_classes(f: &Field) -> Option<Vec<Class>> {
+    let (items, _) = f.markers.items.as_ref()?;
+    declared_classes(items).or_else(|| shape::classes(shape::item_type(f.ty)?))
+}
+
+/// The classes of a type's own schema, when the derive can tell.
+pub(crate) fn type_classes(c: &Container) -> Option<Vec<Class>> {
+    match &c.data {
+        Data::Struct(Style::Named, _) => Some(vec![Class::Object]),
+        Data::Enum(vs) if vs.iter().all(|v| v.style == Style::Unit) => Some(vec![Class::String]),
+        _ => None,
     }
 }
 
-fn class_name(c: Class) -> &'static str {
+pub(crate) fn class_name(c: Class) -> &'static str {
     match c {
         Class::Numeric => "numbers",
         Class::String => "strings",
@@ -269,32 +257,34 @@ fn check_schema_markers(
     integer: bool,
     what: &str,
 ) {
-    for (keyword, (value, span)) in &m.keywords {
-        if let (Some(need), Some(have)) = (keyword_class(keyword), classes)
+    for set in m.keywords.values() {
+        let marker = set.marker;
+        if let (Some(need), Some(have)) = (marker.applies_to, classes)
             && !have.contains(&need)
         {
             cx.error_at(
-                *span,
+                set.span,
                 format!(
                     "`{}` applies to {}, not to {what}",
-                    rust_key(keyword),
+                    marker.key,
                     class_name(need)
                 ),
             );
         }
         if integer
-            && matches!(*keyword, "minimum" | "maximum" | "multipleOf")
-            && value.as_f64().is_some_and(|v| v.fract() != 0.0)
+            && marker.kind == Kind::Number
+            && marker.applies_to == Some(Class::Numeric)
+            && set.value.as_f64().is_some_and(|v| v.fract() != 0.0)
         {
             cx.error_at(
-                *span,
+                set.span,
                 format!(
                     "`{}` must be a whole number on an integer field",
-                    rust_key(keyword)
+                    marker.key
                 ),
             );
         }
-        check_keyword_value(cx, keyword, value, *span);
+        check_keyword_value(cx, set);
     }
     if let Some(span) = m.flag(UNIQUE_ITEMS) {
         cx.error_at(
@@ -313,86 +303,79 @@ fn check_schema_markers(
     }
 }
 
-fn num(m: &Markers, keyword: &str) -> Option<(f64, Span)> {
-    m.keywords
-        .get(keyword)
-        .and_then(|(v, s)| v.as_f64().map(|f| (f, *s)))
+fn by_key<'a>(m: &'a Markers, key: &str) -> Option<&'a Set> {
+    m.keywords.values().find(|s| s.marker.key == key)
 }
 
 fn check_pairs(cx: &Ctxt, m: &Markers) {
-    for (lo, hi) in [
-        ("minimum", "maximum"),
-        ("minLength", "maxLength"),
-        ("minItems", "maxItems"),
-        ("minProperties", "maxProperties"),
-    ] {
-        if let (Some((a, _)), Some((b, span))) = (num(m, lo), num(m, hi))
+    let num = |key: &str| by_key(m, key).and_then(|s| s.value.as_f64().map(|f| (f, s.span)));
+    for upper in markers::MARKERS {
+        let Some(lower) = upper.upper_of else {
+            continue;
+        };
+        if let (Some((a, _)), Some((b, span))) = (num(lower), num(upper.key))
             && a > b
         {
             cx.error_at(
                 span,
                 format!(
-                    "contradictory markers: `{}` ({a}) is greater than `{}` ({b})",
-                    rust_key(lo),
-                    rust_key(hi)
+                    "contradictory markers: `{lower}` ({a}) is greater than `{}` ({b})",
+                    upper.key
                 ),
             );
         }
     }
-    for (flag, bound) in [
-        ("exclusiveMinimum", "minimum"),
-        ("exclusiveMaximum", "maximum"),
-    ] {
-        if let Some((v, span)) = m.keywords.get(flag)
-            && v == &Value::Bool(true)
-            && !m.keywords.contains_key(bound)
+    for marker in markers::MARKERS {
+        let Some(needed) = marker.needs else {
+            continue;
+        };
+        if let Some(set) = by_key(m, marker.key)
+            && set.value == Value::Bool(true)
+            && by_key(m, needed).is_none()
         {
-            cx.error_at(*span, format!("`{}` needs `{bound}`", rust_key(flag)));
+            cx.error_at(set.span, format!("`{}` needs `{needed}`", marker.key));
         }
     }
-    let list_type = m
-        .keywords
-        .get("x-kubernetes-list-type")
-        .and_then(|(v, _)| v.as_str());
-    if let Some((_, span)) = m.keywords.get("x-kubernetes-list-map-keys")
-        && list_type != Some("map")
+    let list_type = by_key(m, LIST_TYPE);
+    let list_type_value = list_type.and_then(|s| s.value.as_str());
+    if let Some(keys) = by_key(m, LIST_MAP_KEYS)
+        && list_type_value != Some("map")
     {
-        cx.error_at(*span, "`list_map_keys` needs `list_type = \"map\"`");
+        cx.error_at(keys.span, "`list_map_keys` needs `list_type = \"map\"`");
     }
-    if let (Some("map"), Some((_, span))) = (list_type, m.keywords.get("x-kubernetes-list-type"))
-        && !m.keywords.contains_key("x-kubernetes-list-map-keys")
+    if let (Some("map"), Some(list_type)) = (list_type_value, list_type)
+        && by_key(m, LIST_MAP_KEYS).is_none()
     {
         cx.error_at(
-            *span,
+            list_type.span,
             "`list_type = \"map\"` needs `list_map_keys = [\"...\"]`",
         );
     }
-    if let (Some((Value::Array(values), _)), Some((default, span))) =
-        (m.keywords.get("enum"), m.keywords.get("default"))
-        && !values.contains(default)
+    if let (Some(values), Some(default)) = (by_key(m, ENUM_VALUES), by_key(m, DEFAULT))
+        && let Value::Array(values) = &values.value
+        && !values.contains(&default.value)
     {
         cx.error_at(
-            *span,
-            format!("the default {default} is not one of `enum_values`"),
+            default.span,
+            format!("the default {} is not one of `enum_values`", default.value),
         );
     }
 }
 
-fn check_keyword_value(cx: &Ctxt, keyword: &str, value: &Value, span: Span) {
-    let one_of = |allowed: &[&str]| {
-        if !value.as_str().is_some_and(|v| allowed.contains(&v)) {
-            cx.error_at(
-                span,
-                format!(
-                    "`{}` must be one of {}, found {value}",
-                    rust_key(keyword),
-                    allowed.join(", ")
-                ),
-            );
-        }
-    };
-    match keyword {
-        "pattern" => {
+fn check_keyword_value(cx: &Ctxt, set: &Set) {
+    let (marker, value, span) = (set.marker, &set.value, set.span);
+    let key = marker.key;
+    if !marker.allowed.is_empty() && !value.as_str().is_some_and(|v| marker.allowed.contains(&v)) {
+        cx.error_at(
+            span,
+            format!(
+                "`{key}` must be one of {}, found {value}",
+                marker.allowed.join(", ")
+            ),
+        );
+    }
+    match key {
+        PATTERN => {
             if let Some(re) = value.as_str()
                 && let Err(e) = regex_syntax::Parser::new().parse(re)
             {
@@ -405,16 +388,13 @@ fn check_keyword_value(cx: &Ctxt, keyword: &str, value: &Value, span: Span) {
                 );
             }
         }
-        "multipleOf" if value.as_f64().is_some_and(|v| v <= 0.0) => {
+        MULTIPLE_OF if value.as_f64().is_some_and(|v| v <= 0.0) => {
             cx.error_at(span, "`multiple_of` must be greater than 0");
         }
-        "type" => one_of(&["string", "integer", "number", "boolean", "array", "object"]),
-        "x-kubernetes-list-type" => one_of(&["atomic", "set", "map"]),
-        "x-kubernetes-map-type" => one_of(&["granular", "atomic"]),
-        "enum" if value.as_array().is_some_and(Vec::is_empty) => {
+        ENUM_VALUES if value.as_array().is_some_and(Vec::is_empty) => {
             cx.error_at(span, "`enum_values` needs at least one value");
         }
-        "externalDocs" if value.get("url").is_none() && value.get("description").is_none() => {
+        EXTERNAL_DOCS if value.get("url").is_none() && value.get("description").is_none() => {
             cx.error_at(span, "`external_docs` needs `url` or `description`");
         }
         _ => {}
@@ -506,7 +486,8 @@ fn cel_shape(rule: &str) -> Result<(), String> {
 }
 
 fn check_one_of(cx: &Ctxt, m: &Markers, fields: &[Field], container_default: bool) {
-    for (key, names, span) in &m.one_of {
+    for (marker, names, span) in &m.one_of {
+        let key = marker.key;
         if names.len() < 2 {
             cx.error_at(*span, format!("`{key}` needs at least two field names"));
         }

@@ -8,7 +8,7 @@ use syn::spanned::Spanned;
 use crate::attr::Entry;
 use crate::ctxt::Ctxt;
 use crate::marker_value::{self, MarkerArgs};
-use crate::symbol::*;
+use crate::markers::{self, Arg, GoArg, Kind, Marker};
 
 /// The description and marker entries of one item's doc comment.
 pub(crate) struct Doc {
@@ -114,7 +114,11 @@ fn marker_entry(cx: &Ctxt, marker: &str, span: Span) -> Option<(Entry, Span)> {
     match translate(&line.name, &line.args, span) {
         Ok(Some(entry)) => Some((entry, span)),
         Ok(None) if ours || is_bare_known(&line.name) => {
-            cx.error_at(span, format!("unknown marker `+{}`", line.name));
+            let message = match markers::closest_go_name(&line.name) {
+                Some(name) => format!("unknown marker `+{}`; did you mean `+{name}`?", line.name),
+                None => format!("unknown marker `+{}`", line.name),
+            };
+            cx.error_at(span, message);
             None
         }
         // Markers of other tools (`+operator-sdk:...`, `+genclient`) are not ours to judge.
@@ -129,25 +133,18 @@ fn marker_entry(cx: &Ctxt, marker: &str, span: Span) -> Option<(Entry, Span)> {
 fn is_bare_known(name: &str) -> bool {
     // `+listType:map` is a typo of `+listType=map`, not another tool's marker.
     let name = name.split(':').next().unwrap_or(name);
-    matches!(
-        name,
-        "optional"
-            | "required"
-            | "nullable"
-            | "default"
-            | "listType"
-            | "listMapKey"
-            | "mapType"
-            | "structType"
-    )
+    markers::MARKERS
+        .iter()
+        .flat_map(|m| m.go)
+        .any(|g| !g.name.contains(':') && g.name == name)
 }
 
 type Translated = Result<Option<Entry>, String>;
 
 fn translate(name: &str, args: &MarkerArgs, span: Span) -> Translated {
-    if let Some(rest) = name.strip_prefix("kubebuilder:validation:items:") {
+    if let Some(rest) = name.strip_prefix(markers::ITEMS_PREFIX) {
         return Ok(
-            translate(&format!("kubebuilder:validation:{rest}"), args, span)?
+            translate(&format!("{}{rest}", markers::VALIDATION_PREFIX), args, span)?
                 .map(|e| Entry::Items(vec![(e, span)])),
         );
     }
@@ -161,10 +158,6 @@ fn translate(name: &str, args: &MarkerArgs, span: Span) -> Translated {
         return translate_exact(head, &named);
     }
     Ok(None)
-}
-
-fn value(key: &'static str, v: Value) -> Translated {
-    Ok(Some(Entry::Value { key, value: v }))
 }
 
 fn single<'a>(args: &'a MarkerArgs, name: &str) -> Result<&'a str, String> {
@@ -182,7 +175,15 @@ fn flag(args: &MarkerArgs) -> Result<Value, String> {
     }
 }
 
-fn named(args: &MarkerArgs, table: &[(&str, &str, bool)]) -> Result<Value, String> {
+fn count(raw: &str) -> Result<Value, String> {
+    let n = marker_value::parse_number(raw)?;
+    match n.as_u64() {
+        Some(n) => Ok(Value::Number(n.into())),
+        None => Err(format!("expected a non-negative integer, found `{n}`")),
+    }
+}
+
+fn named(args: &MarkerArgs, table: &[Arg]) -> Result<Value, String> {
     let pairs: &[(String, String)] = match args {
         MarkerArgs::Named(pairs) => pairs,
         MarkerArgs::None => &[],
@@ -190,17 +191,16 @@ fn named(args: &MarkerArgs, table: &[(&str, &str, bool)]) -> Result<Value, Strin
     };
     let mut obj = Map::new();
     for (k, raw) in pairs {
-        let Some((_, ours, is_count)) = table.iter().find(|(go, _, _)| go.eq_ignore_ascii_case(k))
-        else {
-            let known: Vec<_> = table.iter().map(|(g, _, _)| *g).collect();
+        let Some(arg) = table.iter().find(|a| a.go.eq_ignore_ascii_case(k)) else {
+            let known: Vec<_> = table.iter().map(|a| a.go).collect();
             return Err(format!(
                 "unknown argument `{k}`; expected one of {}",
                 known.join(", ")
             ));
         };
-        let v = match (*ours, is_count) {
-            ("optional_old_self", _) => Value::Bool(marker_value::parse_bool(raw)?),
-            ("annotations" | "labels", _) => Value::Array(
+        let v = match arg.kind {
+            Kind::Flag => Value::Bool(marker_value::parse_bool(raw)?),
+            Kind::StrList => Value::Array(
                 marker_value::parse_list(raw)?
                     .into_iter()
                     .map(|v| match v {
@@ -209,10 +209,10 @@ fn named(args: &MarkerArgs, table: &[(&str, &str, bool)]) -> Result<Value, Strin
                     })
                     .collect(),
             ),
-            (_, true) => Value::Number(marker_value::parse_number(raw)?),
+            Kind::Count => count(raw)?,
             _ => Value::String(marker_value::parse_string(raw)?),
         };
-        obj.insert((*ours).to_owned(), v);
+        obj.insert(arg.key.to_owned(), v);
     }
     Ok(Value::Object(obj))
 }
@@ -228,212 +228,47 @@ fn str_list(raw: &str) -> Result<Value, String> {
         .map(Value::Array)
 }
 
+/// The value of a marker read as its `#[crd(...)]` kind says.
+fn value_of_kind(kind: Kind, args: &MarkerArgs, name: &str) -> Result<Value, String> {
+    Ok(match kind {
+        Kind::Number => Value::Number(marker_value::parse_number(single(args, name)?)?),
+        Kind::Count => count(single(args, name)?)?,
+        Kind::Flag => flag(args)?,
+        Kind::Str => Value::String(marker_value::parse_string(single(args, name)?)?),
+        Kind::StrList => str_list(single(args, name)?)?,
+        Kind::Json => marker_value::parse_any(single(args, name)?)?,
+        Kind::JsonList => Value::Array(marker_value::parse_list(single(args, name)?)?),
+        Kind::Nested(sub) | Kind::FlagOrNested(sub) => named(args, sub)?,
+        Kind::Items => return Err("`items` has no marker of its own".into()),
+    })
+}
+
 fn translate_exact(name: &str, args: &MarkerArgs) -> Translated {
-    let v = |n: &str| name == n;
-    let validation = name.strip_prefix("kubebuilder:validation:").unwrap_or("");
-    match validation {
-        "Minimum" => {
-            return value(
-                MINIMUM,
-                Value::Number(marker_value::parse_number(single(args, name)?)?),
-            );
+    let Some((marker, go_arg)) = markers::by_go_name(name) else {
+        return Ok(None);
+    };
+    let value = match go_arg {
+        GoArg::Same => value_of_kind(marker.kind, args, name)?,
+        GoArg::Any => marker_value::parse_any(single(args, name)?)?,
+        GoArg::JsonOrRef => {
+            let raw = single(args, name)?;
+            // controller-gen ignores `+default=ref(...)`: a reference to a Go constant.
+            if raw.starts_with("ref(") {
+                return Ok(Some(Entry::Ignored));
+            }
+            serde_json::from_str(raw).map_err(|e| format!("`+default` takes JSON: {e}"))?
         }
-        "Maximum" => {
-            return value(
-                MAXIMUM,
-                Value::Number(marker_value::parse_number(single(args, name)?)?),
-            );
-        }
-        "MultipleOf" => {
-            return value(
-                MULTIPLE_OF,
-                Value::Number(marker_value::parse_number(single(args, name)?)?),
-            );
-        }
-        "ExclusiveMinimum" => return value(EXCLUSIVE_MINIMUM, flag(args)?),
-        "ExclusiveMaximum" => return value(EXCLUSIVE_MAXIMUM, flag(args)?),
-        "MinLength" | "MaxLength" | "MinItems" | "MaxItems" | "MinProperties" | "MaxProperties" => {
-            let key = match validation {
-                "MinLength" => MIN_LENGTH,
-                "MaxLength" => MAX_LENGTH,
-                "MinItems" => MIN_ITEMS,
-                "MaxItems" => MAX_ITEMS,
-                "MinProperties" => MIN_PROPERTIES,
-                _ => MAX_PROPERTIES,
-            };
-            let n = marker_value::parse_number(single(args, name)?)?;
-            return match n.as_u64() {
-                Some(n) => value(key, Value::Number(n.into())),
-                None => Err(format!("expected a non-negative integer, found `{n}`")),
-            };
-        }
-        "Pattern" => {
-            return value(
-                PATTERN,
-                Value::String(marker_value::parse_string(single(args, name)?)?),
-            );
-        }
-        "Format" => {
-            return value(
-                FORMAT,
-                Value::String(marker_value::parse_string(single(args, name)?)?),
-            );
-        }
-        "Type" => {
-            return value(
-                TYPE,
-                Value::String(marker_value::parse_string(single(args, name)?)?),
-            );
-        }
-        "Enum" => {
-            return value(
-                ENUM_VALUES,
-                Value::Array(marker_value::parse_list(single(args, name)?)?),
-            );
-        }
-        "UniqueItems" => return value(UNIQUE_ITEMS, flag(args)?),
-        "XPreserveUnknownFields" => return value(PRESERVE_UNKNOWN_FIELDS, flag(args)?),
-        "XEmbeddedResource" | "EmbeddedResource" => return value(EMBEDDED_RESOURCE, flag(args)?),
-        "XIntOrString" => return value(INT_OR_STRING, flag(args)?),
-        "Schemaless" => return value(SCHEMALESS, flag(args)?),
-        "Required" => return value(REQUIRED, flag(args)?),
-        "Optional" => return value(OPTIONAL, flag(args)?),
-        "XValidation" => {
-            let table = [
-                ("rule", "rule", false),
-                ("message", "message", false),
-                ("messageExpression", "message_expression", false),
-                ("reason", "reason", false),
-                ("fieldPath", "field_path", false),
-                ("optionalOldSelf", "optional_old_self", false),
-            ];
-            return value(VALIDATION, named(args, &table)?);
-        }
-        "AtMostOneOf" => return value(AT_MOST_ONE_OF, str_list(single(args, name)?)?),
-        "ExactlyOneOf" => return value(EXACTLY_ONE_OF, str_list(single(args, name)?)?),
-        "AtLeastOneOf" => return value(AT_LEAST_ONE_OF, str_list(single(args, name)?)?),
-        _ => {}
-    }
-    if v("required") || v("k8s:required") {
-        return value(REQUIRED, flag(args)?);
-    }
-    if v("optional") || v("k8s:optional") {
-        return value(OPTIONAL, flag(args)?);
-    }
-    if v("nullable") {
-        return value(NULLABLE, flag(args)?);
-    }
-    if v("kubebuilder:default") {
-        return value(DEFAULT, marker_value::parse_any(single(args, name)?)?);
-    }
-    if v("default") {
-        let raw = single(args, name)?;
-        // controller-gen ignores `+default=ref(...)`: a reference to a Go constant.
-        if raw.starts_with("ref(") {
-            return Ok(Some(Entry::Ignored));
-        }
-        let json = serde_json::from_str(raw).map_err(|e| format!("`+default` takes JSON: {e}"))?;
-        return value(DEFAULT, json);
-    }
-    if v("kubebuilder:example") {
-        return value(EXAMPLE, marker_value::parse_any(single(args, name)?)?);
-    }
-    if v("k8s:immutable") {
-        return value(IMMUTABLE, flag(args)?);
-    }
-    if v("kubebuilder:title") {
-        return value(
-            TITLE,
-            Value::String(marker_value::parse_string(single(args, name)?)?),
-        );
-    }
-    if v("kubebuilder:pruning:PreserveUnknownFields") {
-        return value(PRESERVE_UNKNOWN_FIELDS, flag(args)?);
-    }
-    if v("kubebuilder:externalDocs") {
-        return value(
-            EXTERNAL_DOCS,
-            named(
-                args,
-                &[("url", "url", false), ("description", "description", false)],
-            )?,
-        );
-    }
-    if v("listType") || v("k8s:listType") {
-        return value(
-            LIST_TYPE,
-            Value::String(marker_value::parse_string(single(args, name)?)?),
-        );
-    }
-    if v("listMapKey") || v("k8s:listMapKey") {
-        let key = marker_value::parse_string(single(args, name)?)?;
-        return value(LIST_MAP_KEYS, Value::Array(vec![Value::String(key)]));
-    }
-    if v("mapType") {
-        return value(
-            MAP_TYPE,
-            Value::String(marker_value::parse_string(single(args, name)?)?),
-        );
-    }
-    if v("structType") {
-        return value(
-            STRUCT_TYPE,
-            Value::String(marker_value::parse_string(single(args, name)?)?),
-        );
-    }
-    if v("kubebuilder:storageversion") {
-        return value(STORAGE_VERSION, flag(args)?);
-    }
-    if v("kubebuilder:unservedversion") {
-        return value(UNSERVED, flag(args)?);
-    }
-    if v("kubebuilder:skipversion") {
-        return value(SKIP, flag(args)?);
-    }
-    if v("kubebuilder:deprecatedversion") {
-        return value(DEPRECATED, named(args, &[("warning", "warning", false)])?);
-    }
-    if v("kubebuilder:printcolumn") {
-        let table = [
-            ("name", "name", false),
-            ("type", "type", false),
-            ("JSONPath", "json_path", false),
-            ("description", "description", false),
-            ("format", "format", false),
-            ("priority", "priority", true),
-        ];
-        return value(PRINTCOLUMN, named(args, &table)?);
-    }
-    if v("kubebuilder:selectablefield") {
-        return value(
-            SELECTABLE_FIELD,
-            named(args, &[("JSONPath", "json_path", false)])?,
-        );
-    }
-    if v("kubebuilder:subresource:scale") {
-        let table = [
-            ("specpath", "spec_path", false),
-            ("statuspath", "status_path", false),
-            ("selectorpath", "selector_path", false),
-        ];
-        return value(SCALE, named(args, &table)?);
-    }
-    if v("kubebuilder:metadata") {
-        let table = [
-            ("annotations", "annotations", false),
-            ("labels", "labels", false),
-        ];
-        return value(METADATA, named(args, &table)?);
-    }
-    if v("kubebuilder:resource") {
-        return resource_marker(args);
-    }
-    Ok(None)
+        GoArg::OneName => Value::Array(vec![Value::String(marker_value::parse_string(single(
+            args, name,
+        )?)?)]),
+        GoArg::Resource => return resource_marker(marker, args),
+    };
+    Ok(Some(Entry::Value { marker, value }))
 }
 
 /// `+kubebuilder:resource` mostly restates `#[kube(...)]`; only `categories` has no kube form
 /// we read, so the rest is refused with the kube spelling.
-fn resource_marker(args: &MarkerArgs) -> Translated {
+fn resource_marker(marker: &'static Marker, args: &MarkerArgs) -> Translated {
     let MarkerArgs::Named(pairs) = args else {
         return Err("expected `+kubebuilder:resource:categories=a;b`".into());
     };
@@ -452,8 +287,76 @@ fn resource_marker(args: &MarkerArgs) -> Translated {
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    match categories {
-        Some(c) => value(CATEGORIES, c),
-        None => Ok(None),
+    Ok(categories.map(|value| Entry::Value { marker, value }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(entry: &Entry) -> String {
+        match entry {
+            Entry::Value { marker, value } => format!("{}={value}", marker.key),
+            Entry::Items(inner) => {
+                let inner: Vec<_> = inner.iter().map(|(e, _)| show(e)).collect();
+                format!("items({})", inner.join(","))
+            }
+            Entry::Ignored => "ignored".to_owned(),
+        }
+    }
+
+    fn entries(line: &str) -> Vec<String> {
+        let attrs: Vec<syn::Attribute> = vec![syn::parse_quote!(#[doc = #line])];
+        let cx = Ctxt::new();
+        let doc = parse(&cx, &attrs);
+        cx.check().expect("the marker is accepted");
+        doc.entries.iter().map(|(e, _)| show(e)).collect()
+    }
+
+    #[test]
+    fn aliases_are_the_same_marker() {
+        for (alias, canonical, expected) in [
+            (
+                " +k8s:required",
+                " +kubebuilder:validation:Required",
+                "required=true",
+            ),
+            (" +k8s:listType=map", " +listType=map", "list_type=\"map\""),
+            (
+                " +k8s:minimum=-1",
+                " +kubebuilder:validation:Minimum=-1",
+                "minimum=-1",
+            ),
+            (
+                " +k8s:maximum=2.5",
+                " +kubebuilder:validation:Maximum=2.5",
+                "maximum=2.5",
+            ),
+            (
+                " +k8s:maxItems=3",
+                " +kubebuilder:validation:MaxItems=3",
+                "max_items=3",
+            ),
+            (
+                " +kubebuilder:validation:EmbeddedResource",
+                " +kubebuilder:validation:XEmbeddedResource",
+                "embedded_resource=true",
+            ),
+        ] {
+            assert_eq!(entries(alias), [expected], "{alias}");
+            assert_eq!(entries(canonical), [expected], "{canonical}");
+        }
+    }
+
+    #[test]
+    fn items_form_applies_the_marker_to_items() {
+        assert_eq!(
+            entries(" +kubebuilder:validation:items:MaxLength=3"),
+            ["items(max_length=3)"]
+        );
+        assert_eq!(
+            entries(" +kubebuilder:validation:items:Enum=a;b"),
+            ["items(enum_values=[\"a\",\"b\"])"]
+        );
     }
 }

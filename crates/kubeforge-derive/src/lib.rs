@@ -9,6 +9,7 @@ mod doc;
 mod emit;
 mod kube_attr;
 mod marker_value;
+mod markers;
 mod model;
 mod rbac;
 mod serde_attr;

@@ -25,7 +25,7 @@
 //!    ([`MarkerArgs::Named`], name `prefix`, first argument `key`) when `key` is a plain
 //!    word (letters, digits, `_`) and either
 //!    - `prefix` is one of controller-gen's markers with named fields
-//!      ([`STRUCT_MARKERS`]: `kubebuilder:printcolumn`, `kubebuilder:resource`,
+//!      (the marker table's, `kubebuilder:printcolumn`, `kubebuilder:resource`,
 //!      `kubebuilder:subresource:scale`, `kubebuilder:validation:XValidation`,
 //!      `kubebuilder:deprecatedversion`, `kubebuilder:metadata`, ...), which is what
 //!      makes `kubebuilder:deprecatedversion:warning="old"` named although it has one
@@ -96,22 +96,17 @@ pub(crate) enum MarkerArgs {
     Named(Vec<(String, String)>),
 }
 
-/// controller-gen markers whose arguments are named fields, so that `prefix:key=value`
-/// with a single argument is read as named (see the module documentation).
-pub(crate) const STRUCT_MARKERS: &[&str] = &[
-    "kubebuilder:deprecatedversion",
-    "kubebuilder:externalDocs",
-    "kubebuilder:metadata",
-    "kubebuilder:printcolumn",
+/// Markers of other generators whose arguments are named fields; the CRD markers with named
+/// fields come from the marker table (`crate::markers::has_named_args`).
+pub(crate) const OTHER_STRUCT_MARKERS: &[&str] = &[
     "kubebuilder:rbac",
-    "kubebuilder:resource",
-    "kubebuilder:selectablefield",
-    "kubebuilder:subresource:scale",
-    "kubebuilder:validation:XValidation",
-    "kubebuilder:validation:items:XValidation",
     "kubebuilder:webhook",
     "kubebuilder:webhookconfiguration",
 ];
+
+fn has_named_args(prefix: &str) -> bool {
+    OTHER_STRUCT_MARKERS.contains(&prefix) || crate::markers::has_named_args(prefix)
+}
 
 /// Deepest nesting of `{...}` accepted in a value.
 pub(crate) const MAX_DEPTH: usize = 64;
@@ -144,8 +139,8 @@ pub(crate) fn parse_marker_line(line: &str) -> Result<MarkerLine, String> {
     if !is_word(key) {
         return Ok(single(head, rest));
     }
-    let named = STRUCT_MARKERS.contains(&prefix)
-        || (prefix.contains(':') && has_further_named_argument(rest));
+    let named =
+        has_named_args(prefix) || (prefix.contains(':') && has_further_named_argument(rest));
     if !named {
         return Ok(single(head, rest));
     }

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::Error;
 use crate::normalize;
-use crate::registry::{self, VersionRegistration};
+use crate::registry::{self, PrintColumn, VersionMarkers, VersionRegistration};
 use crate::structural;
 
 /// The annotation recording which kubeforge wrote a CRD (controller-gen writes its own version).
@@ -213,8 +213,7 @@ fn build_version(reg: &VersionRegistration, options: &GenerateOptions) -> Result
     })?;
     let kube_crd = serde_json::to_value(kube_crd)
         .map_err(|e| invalid(reg, format!("kube's CRD does not serialise: {e}")))?;
-    let markers: Value =
-        serde_json::from_str(reg.markers).map_err(|e| invalid(reg, e.to_string()))?;
+    let markers = &reg.markers;
     let spec = &kube_crd["spec"];
     let kube_version = spec["versions"][0].as_object().cloned().unwrap_or_default();
 
@@ -249,15 +248,12 @@ fn build_version(reg: &VersionRegistration, options: &GenerateOptions) -> Result
         }
     } else {
         properties.insert("spec".into(), spec_schema);
-        if markers.get("spec_optional") != Some(&Value::Bool(true)) {
+        if !markers.spec_optional {
             required.push(json!("spec"));
         }
     }
     if let Some(mut status) = (reg.status_schema)(&mut generator) {
-        if let (Some(d), Some(o)) = (
-            markers.get("status_description").and_then(Value::as_str),
-            status.as_object_mut(),
-        ) {
+        if let (Some(d), Some(o)) = (markers.status_description, status.as_object_mut()) {
             o.insert("description".into(), json!(d));
         }
         properties.insert("status".into(), status);
@@ -298,22 +294,16 @@ fn build_version(reg: &VersionRegistration, options: &GenerateOptions) -> Result
             version.insert(key.into(), v.clone());
         }
     }
-    apply_version_markers(&mut version, &markers);
+    apply_version_markers(&mut version, markers);
     version.insert("schema".into(), json!({ "openAPIV3Schema": root }));
     if version.get("deprecated") == Some(&Value::Bool(false)) {
         version.remove("deprecated");
     }
 
-    let pairs = |key: &str| -> Vec<(String, String)> {
-        markers["metadata"][key]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|e| {
-                e.as_str()?
-                    .split_once('=')
-                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            })
+    let pairs = |entries: &[(&str, &str)]| -> Vec<(String, String)> {
+        entries
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
     };
     Ok(Built {
@@ -326,81 +316,73 @@ fn build_version(reg: &VersionRegistration, options: &GenerateOptions) -> Result
         names: spec["names"].clone(),
         scope: spec["scope"].clone(),
         version,
-        storage: markers.get("storage_version") == Some(&Value::Bool(true)),
-        skip: markers.get("skip") == Some(&Value::Bool(true)),
-        categories: markers["categories"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default(),
-        annotations: pairs("annotations"),
-        labels: pairs("labels"),
+        storage: markers.storage_version,
+        skip: markers.skip,
+        categories: markers.categories.iter().map(|c| json!(c)).collect(),
+        annotations: pairs(markers.annotations),
+        labels: pairs(markers.labels),
     })
 }
 
-fn apply_version_markers(version: &mut Map<String, Value>, markers: &Value) {
-    if markers.get("unserved") == Some(&Value::Bool(true)) {
+fn apply_version_markers(version: &mut Map<String, Value>, markers: &VersionMarkers) {
+    if markers.unserved {
         version.insert("served".into(), json!(false));
     }
-    if let Some(dep) = markers.get("deprecated") {
+    if let Some(dep) = markers.deprecated {
         version.insert("deprecated".into(), json!(true));
-        if let Some(w) = dep.get("warning") {
-            version.insert("deprecationWarning".into(), w.clone());
+        if let Some(w) = dep.warning {
+            version.insert("deprecationWarning".into(), json!(w));
         }
     }
-    if let Some(Value::Array(cols)) = markers.get("printcolumn") {
+    if !markers.printcolumns.is_empty() {
         let list = version
             .entry("additionalPrinterColumns")
             .or_insert_with(|| json!([]));
         if let Some(list) = list.as_array_mut() {
-            for c in cols {
-                let mut col = Map::new();
-                for (ours, theirs) in [
-                    ("description", "description"),
-                    ("format", "format"),
-                    ("json_path", "jsonPath"),
-                    ("name", "name"),
-                    ("priority", "priority"),
-                    ("type", "type"),
-                ] {
-                    match c.get(ours) {
-                        Some(Value::Number(n)) if ours == "priority" && n.as_u64() == Some(0) => {}
-                        Some(v) => {
-                            col.insert(theirs.into(), v.clone());
-                        }
-                        None => {}
-                    }
-                }
-                list.push(Value::Object(col));
-            }
+            list.extend(markers.printcolumns.iter().map(printer_column));
         }
     }
-    if let Some(Value::Array(fields)) = markers.get("selectable_field") {
+    if !markers.selectable_fields.is_empty() {
         let list = version
             .entry("selectableFields")
             .or_insert_with(|| json!([]));
         if let Some(list) = list.as_array_mut() {
             list.extend(
-                fields
+                markers
+                    .selectable_fields
                     .iter()
-                    .filter_map(|f| f.get("json_path"))
                     .map(|p| json!({ "jsonPath": p })),
             );
         }
     }
-    if let Some(scale) = markers.get("scale") {
+    if let Some(scale) = markers.scale {
         let sub = version.entry("subresources").or_insert_with(|| json!({}));
         let mut s = Map::new();
-        for (ours, theirs) in [
-            ("spec_path", "specReplicasPath"),
-            ("status_path", "statusReplicasPath"),
-            ("selector_path", "labelSelectorPath"),
-        ] {
-            if let Some(v) = scale.get(ours) {
-                s.insert(theirs.into(), v.clone());
-            }
+        s.insert("specReplicasPath".into(), json!(scale.spec_path));
+        s.insert("statusReplicasPath".into(), json!(scale.status_path));
+        if let Some(p) = scale.selector_path {
+            s.insert("labelSelectorPath".into(), json!(p));
         }
         sub["scale"] = Value::Object(s);
     }
+}
+
+fn printer_column(c: &PrintColumn) -> Value {
+    let mut col = Map::new();
+    col.insert("name".into(), json!(c.name));
+    col.insert("type".into(), json!(c.r#type));
+    col.insert("jsonPath".into(), json!(c.json_path));
+    if let Some(d) = c.description {
+        col.insert("description".into(), json!(d));
+    }
+    if let Some(f) = c.format {
+        col.insert("format".into(), json!(f));
+    }
+    // controller-gen leaves out the default priority.
+    if let Some(p) = c.priority.filter(|p| *p != 0) {
+        col.insert("priority".into(), json!(p));
+    }
+    Value::Object(col)
 }
 
 /// Merges the names `version` gives its kind into `names`, as controller-gen merges the

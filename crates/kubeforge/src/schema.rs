@@ -1,11 +1,12 @@
 //! Run-time half of `#[derive(CrdSchema)]`: the generated `JsonSchema` impls call these helpers
-//! with each field's schema and the markers the macro checked and encoded as a JSON patch.
+//! with each field's schema and the markers the macro checked, as a static [`Patch`].
 //! Everything here works on `serde_json::Value` schemas.
 
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value, json};
 
 use crate::known_types;
+use crate::registry::{Keyword, Literal, OneOf, OneOfKind, Patch, Rule, TypeClass};
 
 /// Key under which a marker problem found at run time is recorded in a schema node, to be
 /// reported with its path by [`crate::crds`].
@@ -78,7 +79,13 @@ impl ObjectBuilder {
         Self::default()
     }
 
-    pub fn property(&mut self, name: &str, required: bool, mut schema: Value, patch: Option<&str>) {
+    pub fn property(
+        &mut self,
+        name: &str,
+        required: bool,
+        mut schema: Value,
+        patch: Option<&'static Patch>,
+    ) {
         let immutable = apply_patch(&mut schema, patch);
         if immutable && !required {
             // controller-gen: an optional immutable field may not be removed once set.
@@ -126,7 +133,7 @@ impl ObjectBuilder {
         }
     }
 
-    pub fn finish(mut self, description: Option<&str>, patch: Option<&str>) -> Value {
+    pub fn finish(mut self, description: Option<&str>, patch: Option<&'static Patch>) -> Value {
         let mut obj = Map::new();
         if let Some(d) = description {
             obj.insert("description".into(), Value::String(d.to_owned()));
@@ -170,20 +177,12 @@ fn validations(schema: &mut Value) -> &mut Vec<Value> {
     list.as_array_mut().expect("just made an array")
 }
 
-/// Applies the markers the macro encoded; returns whether the field is immutable.
-pub fn apply_patch(schema: &mut Value, patch: Option<&str>) -> bool {
-    let Some(patch) = patch else { return false };
-    let patch: Value = match serde_json::from_str(patch) {
-        Ok(p) => p,
-        Err(e) => {
-            mark_error(
-                schema,
-                format!("kubeforge-derive wrote an unreadable patch: {e}"),
-            );
-            return false;
-        }
-    };
-    apply_patch_value(schema, &patch)
+/// Applies the markers the macro checked; returns whether the field is immutable.
+pub fn apply_patch(schema: &mut Value, patch: Option<&'static Patch>) -> bool {
+    match patch {
+        Some(patch) => apply(schema, patch),
+        None => false,
+    }
 }
 
 fn mark_error(schema: &mut Value, message: String) {
@@ -195,17 +194,16 @@ fn mark_error(schema: &mut Value, message: String) {
     }
 }
 
-fn apply_patch_value(schema: &mut Value, patch: &Value) -> bool {
+fn apply(schema: &mut Value, patch: &Patch) -> bool {
     if !schema.is_object() {
         // `true` (anything) as produced by schemars for free-form values.
         *schema = json!({ "x-kubernetes-preserve-unknown-fields": true });
     }
-    let flag = |k: &str| patch.get(k) == Some(&Value::Bool(true));
-    if flag("schemaless") {
+    if patch.schemaless {
         *schema = Value::Object(Map::new());
     }
     let obj = schema.as_object_mut().expect("made an object above");
-    if flag("intOrString") {
+    if patch.int_or_string {
         // The marker replaces the schema of the Rust type (a free-form `Value`, say) with
         // controller-gen's int-or-string form.
         for k in [
@@ -222,45 +220,46 @@ fn apply_patch_value(schema: &mut Value, patch: &Value) -> bool {
         obj.entry("anyOf")
             .or_insert_with(|| json!([{ "type": "integer" }, { "type": "string" }]));
     }
-    if let Some(Value::Object(set)) = patch.get("set") {
-        if let Some(Value::String(new_type)) = set.get("type") {
+    if !patch.set.is_empty() {
+        if let Some(new_type) = patch.set.iter().find(|k| k.name == "type")
+            && let Literal::Str(new_type) = new_type.value
+        {
             retype(obj, new_type);
         }
-        for (k, v) in set {
-            obj.insert(k.clone(), v.clone());
+        for k in patch.set {
+            obj.insert(k.name.to_owned(), k.value.to_value());
         }
         // An embedded resource is an object (the apiserver requires the type), also when the
         // Rust type is a free-form `Value`.
-        if set.get("x-kubernetes-embedded-resource") == Some(&Value::Bool(true)) {
+        if patch
+            .set
+            .iter()
+            .any(|k| k.name == "x-kubernetes-embedded-resource" && k.value == Literal::Bool(true))
+        {
             obj.entry("type").or_insert_with(|| json!("object"));
         }
-        if let Some(problem) = applicability(obj, set) {
+        if let Some(problem) = applicability(obj, patch.set) {
             obj.insert(ERROR_KEY.into(), Value::String(problem));
         }
     }
-    if let Some(Value::Array(rules)) = patch.get("validations") {
+    if !patch.validations.is_empty() {
         // controller-gen lists a field's own rules before the rules of its type.
         let existing = std::mem::take(validations(schema));
         let list = validations(schema);
-        list.extend(rules.iter().cloned());
+        list.extend(patch.validations.iter().map(rule_value));
         list.extend(existing);
     }
-    let immutable = flag("immutable");
-    if immutable {
+    if patch.immutable {
         validations(schema)
             .push(json!({ "message": "field is immutable", "rule": "self == oldSelf" }));
     }
-    if let Some(Value::Array(groups)) = patch.get("oneOf") {
-        for group in groups {
-            if let Some(rule) = one_of_rule(group) {
-                validations(schema).push(rule);
-            }
-        }
+    for group in patch.one_of {
+        validations(schema).push(one_of_rule(group));
     }
-    if let Some(items_patch) = patch.get("items") {
+    if let Some(items_patch) = patch.items {
         match schema.get_mut("items") {
             Some(items) => {
-                apply_patch_value(items, items_patch);
+                apply(items, items_patch);
             }
             None => mark_error(
                 schema,
@@ -268,7 +267,26 @@ fn apply_patch_value(schema: &mut Value, patch: &Value) -> bool {
             ),
         }
     }
-    immutable
+    patch.immutable
+}
+
+fn rule_value(rule: &Rule) -> Value {
+    let mut obj = Map::new();
+    obj.insert("rule".into(), json!(rule.rule));
+    for (key, value) in [
+        ("message", rule.message),
+        ("messageExpression", rule.message_expression),
+        ("reason", rule.reason),
+        ("fieldPath", rule.field_path),
+    ] {
+        if let Some(v) = value {
+            obj.insert(key.into(), json!(v));
+        }
+    }
+    if let Some(v) = rule.optional_old_self {
+        obj.insert("optionalOldSelf".into(), json!(v));
+    }
+    Value::Object(obj)
 }
 
 /// `type = "..."` replaces the schema's type; what belonged to the old type goes with it.
@@ -297,57 +315,48 @@ fn retype(obj: &mut Map<String, Value>, new_type: &str) {
 }
 
 /// Checks markers against a schema type the macro could not see (user types, aliases).
-fn applicability(obj: &Map<String, Value>, set: &Map<String, Value>) -> Option<String> {
+fn applicability(obj: &Map<String, Value>, set: &[Keyword]) -> Option<String> {
     let ty = obj.get("type").and_then(Value::as_str);
     let int_or_string = obj.get("x-kubernetes-int-or-string") == Some(&Value::Bool(true));
-    for k in set.keys() {
-        let needs: &[&str] = match k.as_str() {
-            "minimum" | "maximum" | "exclusiveMinimum" | "exclusiveMaximum" | "multipleOf" => {
-                &["integer", "number"]
-            }
-            "minLength" | "maxLength" | "pattern" => &["string"],
-            "minItems" | "maxItems" | "x-kubernetes-list-type" | "x-kubernetes-list-map-keys" => {
-                &["array"]
-            }
-            "minProperties" | "maxProperties" | "x-kubernetes-map-type" => &["object"],
-            _ => continue,
+    for k in set {
+        let Some(class) = k.unchecked else { continue };
+        let needs: &[&str] = match class {
+            TypeClass::Numeric => &["integer", "number"],
+            TypeClass::String => &["string"],
+            TypeClass::Array => &["array"],
+            TypeClass::Object => &["object"],
         };
+        let name = k.name;
         match ty {
             Some(t) if needs.contains(&t) => {}
             None if int_or_string && (needs.contains(&"string") || needs.contains(&"integer")) => {}
             None if obj.contains_key("x-kubernetes-preserve-unknown-fields") => {}
-            Some(t) => return Some(format!("marker `{k}` does not apply to type `{t}`")),
-            None => return Some(format!("marker `{k}` needs a schema with a type")),
+            Some(t) => return Some(format!("marker `{name}` does not apply to type `{t}`")),
+            None => return Some(format!("marker `{name}` needs a schema with a type")),
         }
     }
     None
 }
 
 /// controller-gen's CEL for `AtMostOneOf`, `ExactlyOneOf` and `AtLeastOneOf`.
-fn one_of_rule(group: &Value) -> Option<Value> {
-    let kind = group.get("kind")?.as_str()?;
-    let fields: Vec<&str> = group
-        .get("fields")?
-        .as_array()?
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+fn one_of_rule(group: &OneOf) -> Value {
+    let fields = group.fields;
     let listed = fields.join(" ");
     let count = fields
         .iter()
         .map(|f| format!("(has(self.{f})?1:0)"))
         .collect::<Vec<_>>()
         .join("+");
-    let (rule, message) = match kind {
-        "at_most_one_of" => (
+    let (rule, message) = match group.kind {
+        OneOfKind::AtMostOne => (
             format!("{count} <= 1"),
             format!("at most one of the fields in [{listed}] may be set"),
         ),
-        "exactly_one_of" => (
+        OneOfKind::ExactlyOne => (
             format!("{count} == 1"),
             format!("exactly one of the fields in [{listed}] must be set"),
         ),
-        "at_least_one_of" => (
+        OneOfKind::AtLeastOne => (
             fields
                 .iter()
                 .map(|f| format!("has(self.{f})"))
@@ -355,9 +364,8 @@ fn one_of_rule(group: &Value) -> Option<Value> {
                 .join("||"),
             format!("at least one of the fields in [{listed}] must be set"),
         ),
-        _ => return None,
     };
-    Some(json!({ "message": message, "rule": rule }))
+    json!({ "message": message, "rule": rule })
 }
 
 /// How serde writes an enum.
