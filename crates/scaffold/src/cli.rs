@@ -49,6 +49,9 @@ pub enum Command {
     },
     /// Turn on an optional plugin for the project (kubebuilder's `edit --plugins`).
     Edit(EditArgs),
+    /// Remove what `create api`, `create webhook` or `edit --plugins` wrote (kubebuilder's
+    /// `delete`); refuses files you edited unless `--force`.
+    Delete(DeleteArgs),
     /// Generate from the project: a Helm chart, OLM kustomize bases, an OLM bundle.
     Generate {
         #[command(subcommand)]
@@ -256,6 +259,49 @@ pub struct EditArgs {
     /// of the install to dist/chart.
     #[arg(long, value_delimiter = ',', required = true)]
     pub plugins: Vec<String>,
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct DeleteArgs {
+    #[command(subcommand)]
+    pub what: Option<Delete>,
+    #[command(flatten)]
+    pub common: Common,
+    /// Optional plugins to remove, comma-separated: `helm` (dist/chart and its PROJECT entry),
+    /// `grafana` (grafana/ and its PROJECT entry).
+    #[arg(long, value_delimiter = ',')]
+    pub plugins: Vec<String>,
+}
+
+#[derive(Subcommand)]
+pub enum Delete {
+    /// Remove an API version: its types, sample, registrations, controller, and the kind's
+    /// roles and CRD entry with its last version.
+    Api(DeleteApiArgs),
+    /// Remove webhooks of an API version: the given types, or all of them without a type flag.
+    Webhook(DeleteWebhookArgs),
+}
+
+#[derive(Args)]
+pub struct DeleteApiArgs {
+    #[command(flatten)]
+    pub gvk: Gvk,
+}
+
+#[derive(Args)]
+pub struct DeleteWebhookArgs {
+    #[command(flatten)]
+    pub gvk: Gvk,
+    /// Remove the defaulting (mutating) webhook.
+    #[arg(long)]
+    pub defaulting: bool,
+    /// Remove the validating webhook.
+    #[arg(long)]
+    pub programmatic_validation: bool,
+    /// Remove the conversion webhook and its spokes' conversions.
+    #[arg(long)]
+    pub conversion: bool,
 }
 
 #[derive(Subcommand)]

@@ -193,26 +193,26 @@ pub fn init(args: InitArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-struct Target {
-    dir: PathBuf,
-    project: Project,
-    ctx: Value,
+pub(crate) struct Target {
+    pub(crate) dir: PathBuf,
+    pub(crate) project: Project,
+    pub(crate) ctx: Value,
 }
 
-fn load(common: &Common) -> anyhow::Result<Target> {
+pub(crate) fn load(common: &Common) -> anyhow::Result<Target> {
     let dir = work_dir(common)?;
     let project = Project::load(&dir)?;
     let ctx = context::from_project(&project);
     Ok(Target { dir, project, ctx })
 }
 
-fn with_resource(ctx: &Value, resource: Value) -> Value {
+pub(crate) fn with_resource(ctx: &Value, resource: Value) -> Value {
     let mut ctx = ctx.clone();
     ctx["resource"] = resource;
     ctx
 }
 
-fn validate_gvk(group: &str, version: &str, kind: &str) -> Result<(), CliError> {
+pub(crate) fn validate_gvk(group: &str, version: &str, kind: &str) -> Result<(), CliError> {
     names::group(group)?;
     names::version(version)?;
     names::kind(kind)
@@ -818,7 +818,7 @@ pub fn create_webhook(args: WebhookArgs) -> anyhow::Result<()> {
 /// The file of a kind's webhooks, `src/webhook/<kind>_<version>.rs`: a skeleton with markers
 /// where each webhook type (defaulting, validation, conversion) inserts its registration, its
 /// type and its tests.
-const KIND_WEBHOOKS_TEMPLATE: &str = "webhook/src/webhook/[webhook_module].rs.hbs";
+pub(crate) const KIND_WEBHOOKS_TEMPLATE: &str = "webhook/src/webhook/[webhook_module].rs.hbs";
 
 /// Which webhook types `create webhook` writes into the kind's webhook file.
 struct WebhookTypes {

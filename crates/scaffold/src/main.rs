@@ -4,6 +4,7 @@ mod bundle_validate;
 mod cli;
 mod commands;
 mod context;
+mod delete;
 mod deploy_image;
 mod error;
 mod helm;
@@ -39,6 +40,7 @@ fn main() -> std::process::ExitCode {
             what: cli::PackageCmd::Osc(args),
         } => olm_commands::package_osc(args),
         cli::Command::Edit(args) => helm::edit(args),
+        cli::Command::Delete(args) => delete::run(args),
         cli::Command::Generate {
             what: cli::Generate::Helm(args),
         } => helm::generate(args),
