@@ -99,6 +99,10 @@ pub struct InitArgs {
     /// Lay APIs out as api/src/<group>/<version>/.
     #[arg(long)]
     pub multigroup: bool,
+    /// A manager that watches only its own namespace (WATCH_NAMESPACE), with a Role and
+    /// RoleBinding instead of a ClusterRole and ClusterRoleBinding.
+    #[arg(long)]
+    pub namespaced: bool,
     /// Depend on kubeforge at this path (default: the checkout scaffold was built from); a
     /// relative path is written relative to the project, so a project in a checkout builds anywhere.
     #[arg(long, conflicts_with = "kubeforge_version")]
@@ -257,8 +261,12 @@ pub struct EditArgs {
     pub common: Common,
     /// Plugins to turn on, comma-separated: `helm` (also `helm/v2-alpha`) writes a Helm chart
     /// of the install to dist/chart.
-    #[arg(long, value_delimiter = ',', required = true)]
+    #[arg(long, value_delimiter = ',', required_unless_present = "namespaced")]
     pub plugins: Vec<String>,
+    /// Turn the manager namespace-scoped (`--namespaced=false`: back to cluster-scoped): its
+    /// Role/RoleBinding, WATCH_NAMESPACE and the `namespace` of the controllers' `#[rbac]` rules.
+    #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub namespaced: Option<bool>,
 }
 
 #[derive(Args)]

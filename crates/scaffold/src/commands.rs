@@ -156,6 +156,7 @@ pub fn init(args: InitArgs) -> anyhow::Result<()> {
         owner: args.owner.clone(),
         license: license.into(),
         multigroup: args.multigroup,
+        namespaced: args.namespaced,
         kubeforge,
     };
     let ctx = context::project(&settings);
@@ -165,11 +166,15 @@ pub fn init(args: InitArgs) -> anyhow::Result<()> {
         let file = renderer.render(&template, &ctx)?;
         plan.create(&file.path, file.contents, IfExists::Error)?;
     }
+    if args.namespaced {
+        crate::namespaced::plan_watch_namespace(&renderer, &mut plan, &ctx)?;
+    }
     let project = Project {
         cli_version: env!("CARGO_PKG_VERSION").into(),
         domain: args.domain.clone(),
         layout: vec![project::LAYOUT.into()],
         multigroup: args.multigroup,
+        namespaced: args.namespaced,
         plugins: Default::default(),
         project_name: project_name.clone(),
         repo: project_name,
@@ -260,6 +265,14 @@ pub fn create_api(args: ApiArgs) -> anyhow::Result<()> {
         }
     }
     let mut t = load(&args.common)?;
+    if t.project.namespaced && !args.namespaced {
+        return Err(CliError::invalid(
+            "--namespaced",
+            "false",
+            "cannot be used in a project whose manager is namespace-scoped (PROJECT namespaced: true): its Role cannot grant a cluster-scoped kind",
+        )
+        .into());
+    }
     let kind_controller = t
         .project
         .resources

@@ -10,6 +10,7 @@ mod error;
 mod helm;
 mod kustomize;
 mod names;
+mod namespaced;
 mod olm;
 mod olm_commands;
 mod osc;
@@ -39,6 +40,7 @@ fn main() -> std::process::ExitCode {
         cli::Command::Package {
             what: cli::PackageCmd::Osc(args),
         } => olm_commands::package_osc(args),
+        cli::Command::Edit(args) if args.namespaced.is_some() => namespaced::edit(args),
         cli::Command::Edit(args) => helm::edit(args),
         cli::Command::Delete(args) => delete::run(args),
         cli::Command::Generate {

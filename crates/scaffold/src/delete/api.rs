@@ -118,7 +118,7 @@ pub fn delete(common: &Common, args: &DeleteApiArgs) -> anyhow::Result<()> {
     undo.plan.replace_whole(project::FILE, rest.to_yaml())?;
     undo.execute(
         &t.dir,
-        &what,
+        &format!("delete {what}"),
         common.dry_run,
         "Next: regenerate the manifests (CRDs, role.yaml) with:\n  cargo xtask generate manifests",
     )

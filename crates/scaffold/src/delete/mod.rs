@@ -7,7 +7,7 @@
 
 mod api;
 mod plugins;
-mod undo;
+pub(crate) mod undo;
 mod webhook;
 
 use crate::cli::{Delete, DeleteArgs};

@@ -87,7 +87,7 @@ pub fn delete(common: &Common, plugins: &[String]) -> anyhow::Result<()> {
     undo.plan.replace_whole(project::FILE, project.to_yaml())?;
     undo.execute(
         &dir,
-        &names.join(" and "),
+        &format!("delete {}", names.join(" and ")),
         common.dry_run,
         "Next: nothing; turn a plugin on again with `scaffold edit --plugins <name>`",
     )

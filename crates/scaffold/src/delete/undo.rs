@@ -29,7 +29,8 @@ impl Undo {
         }
     }
 
-    fn edited(&mut self, rel: &str, why: impl std::fmt::Display) {
+    /// Records that `rel` is not what scaffold wrote: refused unless `--force`.
+    pub fn edited(&mut self, rel: &str, why: impl std::fmt::Display) {
         self.edited.push(format!("{rel} ({why})"));
     }
 
@@ -130,17 +131,18 @@ impl Undo {
 
     /// Refuses when a file was edited (unless `--force`), else removes and rewrites everything,
     /// then the directories the removals left empty.
+    /// `what` says what the command does, after "will not" (`delete cache/v1 Memcached`).
     pub fn execute(self, root: &Path, what: &str, dry_run: bool, next: &str) -> anyhow::Result<()> {
         if !self.edited.is_empty() {
             if !self.force {
                 return Err(CliError::Conflict(format!(
-                    "these files are not what scaffold wrote for {what}: {}; nothing was deleted; use --force to delete anyway (edited files are removed, lines that are gone are skipped)",
+                    "these files are not what scaffold wrote, so scaffold will not {what}: {}; nothing was changed; use --force to go on anyway (what still matches is changed or removed, the rest is left as it is)",
                     self.edited.join(", ")
                 ))
                 .into());
             }
             eprintln!(
-                "scaffold: --force: deleting {what} although these files were edited: {}",
+                "scaffold: --force: going on to {what}, although these files were edited: {}",
                 self.edited.join(", ")
             );
         }

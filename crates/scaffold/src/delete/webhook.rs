@@ -213,7 +213,7 @@ pub fn delete(common: &Common, args: &DeleteWebhookArgs) -> anyhow::Result<()> {
     undo.plan.replace_whole(project::FILE, rest.to_yaml())?;
     undo.execute(
         &t.dir,
-        &format!("the webhooks of {what}"),
+        &format!("delete the webhooks of {what}"),
         common.dry_run,
         "Next: regenerate the manifests with:\n  cargo xtask generate manifests",
     )
