@@ -13,8 +13,9 @@
 use serde_json::Value;
 
 use crate::cli::EditArgs;
-use crate::commands::{load, with_resource};
-use crate::context::{self, ResourceSpec};
+use crate::commands::load;
+use crate::context;
+use crate::delete::api::resource_context;
 use crate::delete::undo::Undo;
 use crate::error::CliError;
 use crate::plan::Plan;
@@ -130,16 +131,7 @@ fn convert(
         undo.remove_fragment(MANAGER, MANAGER_ENV_MARKER, "manager-watch-namespace", &ctx)?;
     }
     for res in &project.resources {
-        let spec = ResourceSpec {
-            group: &res.group,
-            version: &res.version,
-            kind: &res.kind,
-            plural: res.plural.as_deref(),
-            namespaced: res.api.as_ref().is_none_or(|a| a.namespaced),
-            storage_version: false,
-            external: res.external || res.core,
-        };
-        let rctx = with_resource(&ctx, context::resource(&ctx, project.multigroup, &spec));
+        let rctx = resource_context(&ctx, &after, res)?;
         let r = &rctx["resource"];
         let s = |k: &str| r[k].as_str().unwrap_or_default().to_owned();
         // The helper roles were written by the kind's first version.

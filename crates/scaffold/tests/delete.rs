@@ -9,16 +9,7 @@ use assert_cmd::Command;
 
 mod common;
 
-use common::{WEBHOOK, copy_dir, files};
-
-fn scaffold(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
-    Command::cargo_bin("scaffold")
-        .expect("binary built")
-        .args(args)
-        .arg("-o")
-        .arg(dir)
-        .assert()
-}
+use common::{WEBHOOK, assert_same_files, copy_dir, files, scaffold_at as scaffold};
 
 fn ok(dir: &Path, args: &[&str]) {
     scaffold(dir, args).success();
@@ -45,17 +36,10 @@ fn snapshot(dir: &Path) -> (BTreeMap<String, String>, Vec<String>) {
     (files(dir), dirs(dir))
 }
 
-/// Fails naming the first differing files, rather than dumping two whole trees.
+/// The same files and the same directories (an empty directory left behind is a difference).
 fn assert_same_tree(actual: &Path, expected: &Path) {
-    let (a, ad) = snapshot(actual);
-    let (e, ed) = snapshot(expected);
-    let differing: Vec<&String> = a
-        .keys()
-        .chain(e.keys())
-        .filter(|k| a.get(*k) != e.get(*k))
-        .collect();
-    assert!(differing.is_empty(), "files differ: {differing:?}");
-    assert_eq!(ad, ed, "directories differ");
+    assert_same_files(actual, expected);
+    assert_eq!(dirs(actual), dirs(expected), "directories differ");
 }
 
 fn init(dir: &Path, extra: &[&str]) {
@@ -414,5 +398,20 @@ fn delete_plugins_helm_removes_the_chart_and_its_project_entry() {
     assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("dist/chart/Chart.yaml"));
     std::fs::write(&chart, original).unwrap();
     edit(&["delete", "--plugins", "helm"]).success();
+    assert_same_tree(&dir, &before);
+}
+
+#[test]
+fn a_namespaced_project_gets_back_its_tree_too() {
+    // Its roles are Roles and its rules carry a namespace: delete renders them the same way.
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, before) = (tmp.path().join("p"), tmp.path().join("before"));
+    init(&dir, &["--namespaced"]);
+    copy_dir(&dir, &before);
+    let memcached = api("cache", "v1alpha1", "Memcached");
+    run_with(&dir, CREATE_API, &memcached, &[]).success();
+    ok(&dir, &[WEBHOOK, &["--defaulting"][..]].concat());
+    run_with(&dir, DELETE_WEBHOOK, &memcached, &[]).success();
+    run_with(&dir, DELETE_API, &memcached, &[]).success();
     assert_same_tree(&dir, &before);
 }

@@ -5,32 +5,11 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
 mod common;
 
-use common::{copy_dir, files};
-
-/// Fails naming the files that differ, not printing two whole trees.
-fn assert_same_files(actual: &Path, expected: &Path) {
-    let (a, e) = (files(actual), files(expected));
-    let differing: Vec<&String> = a
-        .keys()
-        .chain(e.keys())
-        .filter(|k| a.get(*k) != e.get(*k))
-        .collect();
-    assert!(differing.is_empty(), "files differ: {differing:?}");
-}
-
-fn scaffold(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
-    Command::cargo_bin("scaffold")
-        .expect("binary built")
-        .args(args)
-        .arg("-o")
-        .arg(dir)
-        .assert()
-}
+use common::{assert_same_files, copy_dir, files, scaffold_at as scaffold};
 
 const INIT: &[&str] = &[
     "init",

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::undo::Undo;
 use crate::cli::{Common, DeleteApiArgs};
-use crate::commands::{Target, load, validate_gvk, with_resource};
+use crate::commands::{load, validate_gvk, with_resource};
 use crate::context::{self, ResourceSpec};
 use crate::deploy_image;
 use crate::error::CliError;
@@ -24,9 +24,13 @@ pub(super) fn storage_version<'a>(
         .map(|r| r.version.as_str())
 }
 
-/// The template context `create` rendered `res` with, rebuilt from PROJECT.
-pub(super) fn resource_context(t: &Target, res: &Resource) -> anyhow::Result<Value> {
-    let external = res.external || res.core;
+/// The template context `create` rendered `res` with, rebuilt from PROJECT (`project_ctx`
+/// is the project's context, `context::from_project`).
+pub(crate) fn resource_context(
+    project_ctx: &Value,
+    project: &Project,
+    res: &Resource,
+) -> anyhow::Result<Value> {
     let spec = ResourceSpec {
         group: &res.group,
         version: &res.version,
@@ -34,15 +38,15 @@ pub(super) fn resource_context(t: &Target, res: &Resource) -> anyhow::Result<Val
         plural: res.plural.as_deref(),
         namespaced: res.api.as_ref().is_none_or(|a| a.namespaced),
         storage_version: res.api.is_some()
-            && storage_version(&t.project, &res.group, &res.kind) == Some(res.version.as_str()),
-        external,
+            && storage_version(project, &res.group, &res.kind) == Some(res.version.as_str()),
+        external: res.external || res.core,
     };
-    let mut resource = context::resource(&t.ctx, t.project.multigroup, &spec);
+    let mut resource = context::resource(project_ctx, project.multigroup, &spec);
     let gvk = (res.group.as_str(), res.version.as_str(), res.kind.as_str());
-    if let Some(image) = deploy_image::recorded(&t.project.plugins, gvk)? {
+    if let Some(image) = deploy_image::recorded(&project.plugins, gvk)? {
         resource["image"] = image.context(&res.kind);
     }
-    Ok(with_resource(&t.ctx, resource))
+    Ok(with_resource(project_ctx, resource))
 }
 
 pub fn delete(common: &Common, args: &DeleteApiArgs) -> anyhow::Result<()> {
@@ -102,7 +106,7 @@ pub fn delete(common: &Common, args: &DeleteApiArgs) -> anyhow::Result<()> {
         ))
         .into());
     }
-    let ctx = resource_context(&t, &res)?;
+    let ctx = resource_context(&t.ctx, &t.project, &res)?;
     let mut undo = Undo::new(&t.dir, common.force);
     let mut rest = t.project.clone();
     rest.resources

@@ -5,7 +5,7 @@
 //! that is gone, is a user edit: the command refuses, naming every such file, unless `--force`.
 //! The whole change is planned before anything is written, so a refusal leaves the tree as it was.
 
-mod api;
+pub(crate) mod api;
 mod plugins;
 pub(crate) mod undo;
 mod webhook;

@@ -65,7 +65,7 @@ fn webhook_context(
     res: &Resource,
     w: &Webhooks,
 ) -> anyhow::Result<(Value, Vec<Value>)> {
-    let mut ctx = resource_context(t, res)?;
+    let mut ctx = resource_context(&t.ctx, &t.project, res)?;
     let hub = storage_version(&t.project, &res.group, &res.kind).unwrap_or(&res.version);
     ctx["resource"]["storage_version"] = Value::Bool(hub == res.version);
     ctx["resource"]["defaulting"] = Value::Bool(w.defaulting);
