@@ -47,7 +47,8 @@ pub enum Command {
         #[command(subcommand)]
         what: PackageCmd,
     },
-    /// Turn on an optional plugin for the project (kubebuilder's `edit --plugins`).
+    /// Turn on an optional plugin for the project (kubebuilder's `edit --plugins`), or make the
+    /// manager namespace- or cluster-scoped (`edit --namespaced[=false]`).
     Edit(EditArgs),
     /// Remove what `create api`, `create webhook` or `edit --plugins` wrote (kubebuilder's
     /// `delete`); refuses files you edited unless `--force`.
