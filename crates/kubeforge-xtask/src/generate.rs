@@ -10,6 +10,9 @@ pub(crate) fn run(project: &Project, what: Generate, check: bool) -> Result<(), 
     }
     if matches!(what, Generate::Rbac | Generate::Manifests) {
         let role = printed(project, "--print-rbac")?;
+        if namespaced(Path::new("PROJECT")) {
+            check_namespaced(&role)?;
+        }
         // Like controller-gen: no rules, no file.
         write_or_check(Path::new("config/rbac/role.yaml"), &role, check, "rbac")?;
     }
@@ -46,6 +49,28 @@ fn crds(check: bool) -> Result<(), Error> {
         });
     }
     println!("{} is up to date", dir.display());
+    Ok(())
+}
+
+/// Whether PROJECT says the manager is namespace-scoped (`scaffold init|edit --namespaced`);
+/// a project without PROJECT is not.
+fn namespaced(project_file: &Path) -> bool {
+    std::fs::read_to_string(project_file)
+        .is_ok_and(|text| text.lines().any(|l| l.trim_end() == "namespaced: true"))
+}
+
+/// Refuses a role.yaml whose manager role is a ClusterRole: in a namespace-scoped project only
+/// the Role is bound, so those rules would be granted to nobody.
+fn check_namespaced(role_yaml: &str) -> Result<(), Error> {
+    let role = format!("  name: {}", kubeforge::rbac::DEFAULT_ROLE_NAME);
+    let unbound = role_yaml
+        .split("---\n")
+        .any(|doc| doc.lines().any(|l| l == "kind: ClusterRole") && doc.lines().any(|l| l == role));
+    if unbound {
+        return Err(Error::ClusterRoleInNamespacedProject {
+            role: kubeforge::rbac::DEFAULT_ROLE_NAME.to_owned(),
+        });
+    }
     Ok(())
 }
 
@@ -111,5 +136,45 @@ mod tests {
         write_or_check(&path, "a: 1\n", true, "rbac").unwrap();
         write_or_check(&path, "", false, "rbac").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "a: 1\n");
+    }
+
+    #[test]
+    fn a_namespaced_project_refuses_an_unbound_manager_cluster_role() {
+        use kubeforge::rbac::{DEFAULT_ROLE_NAME, RuleRegistration, roles_from};
+        let rule = |namespace| RuleRegistration {
+            source: "test",
+            groups: &["cache.example.com"],
+            resources: &["memcacheds"],
+            resource_names: &[],
+            verbs: &["get", "list", "watch"],
+            urls: &[],
+            namespace,
+            role_name: None,
+        };
+        // The rules scaffold writes in a namespaced project: a Role, accepted.
+        let yaml = kubeforge::yaml::to_documents(&roles_from(
+            &[rule(Some("demo-system"))],
+            DEFAULT_ROLE_NAME,
+        ))
+        .unwrap();
+        assert!(yaml.contains("kind: Role\n"), "{yaml}");
+        check_namespaced(&yaml).unwrap();
+        // One rule without namespace makes a ClusterRole manager-role: refused.
+        let yaml = kubeforge::yaml::to_documents(&roles_from(
+            &[rule(Some("demo-system")), rule(None)],
+            DEFAULT_ROLE_NAME,
+        ))
+        .unwrap();
+        let error = check_namespaced(&yaml).unwrap_err().to_string();
+        assert!(error.contains("ClusterRole manager-role"), "{error}");
+
+        let dir = tempfile::tempdir().unwrap();
+        let project = dir.path().join("PROJECT");
+        assert!(!namespaced(&project));
+        std::fs::write(&project, "domain: example.com\nnamespaced: true\n").unwrap();
+        assert!(namespaced(&project));
+        // An API's own `namespaced: true` (indented) says nothing about the manager.
+        std::fs::write(&project, "resources:\n- api:\n    namespaced: true\n").unwrap();
+        assert!(!namespaced(&project));
     }
 }

@@ -588,6 +588,48 @@ mod tests {
     }
 
     #[test]
+    fn namespaced_rules_make_a_role_in_their_namespace_and_no_cluster_role() {
+        // The rules of a controller `scaffold init --namespaced` writes.
+        const fn reg(
+            groups: &'static [&'static str],
+            resources: &'static [&'static str],
+            verbs: &'static [&'static str],
+        ) -> RuleRegistration {
+            RuleRegistration {
+                source: "demo::controller::memcached_controller::reconcile",
+                groups,
+                resources,
+                resource_names: &[],
+                verbs,
+                urls: &[],
+                namespace: Some("demo-system"),
+                role_name: None,
+            }
+        }
+        let regs = [
+            reg(
+                &["cache.example.com"],
+                &["memcacheds"],
+                &["get", "list", "watch", "update"],
+            ),
+            reg(
+                &["cache.example.com"],
+                &["memcacheds/status"],
+                &["get", "update", "patch"],
+            ),
+            reg(&["events.k8s.io"], &["events"], &["create", "patch"]),
+        ];
+        let yaml = crate::yaml::to_documents(&roles_from(&regs, DEFAULT_ROLE_NAME)).unwrap();
+        assert_eq!(
+            yaml,
+            "---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: manager-role\n  namespace: demo-system\nrules:\n\
+             - apiGroups:\n  - cache.example.com\n  resources:\n  - memcacheds\n  verbs:\n  - get\n  - list\n  - update\n  - watch\n\
+             - apiGroups:\n  - cache.example.com\n  resources:\n  - memcacheds/status\n  verbs:\n  - get\n  - patch\n  - update\n\
+             - apiGroups:\n  - events.k8s.io\n  resources:\n  - events\n  verbs:\n  - create\n  - patch\n"
+        );
+    }
+
+    #[test]
     fn nothing_registered_in_the_library_itself() {
         assert!(roles_from([], DEFAULT_ROLE_NAME).is_empty());
         assert_eq!(crate::yaml::to_documents(&[]).unwrap(), "");

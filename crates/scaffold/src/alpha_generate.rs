@@ -136,6 +136,10 @@ fn replay(project: &Project, input: &Path, out: &str) -> anyhow::Result<Vec<Vec<
     if project.multigroup {
         init.push("--multigroup".into());
     }
+    // A project `edit --namespaced` converted is the one `init --namespaced` writes.
+    if project.namespaced {
+        init.push("--namespaced".into());
+    }
     let mut cmds = vec![init];
     for r in &project.resources {
         let mut cmd: Vec<String>;

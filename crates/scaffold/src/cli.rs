@@ -47,8 +47,12 @@ pub enum Command {
         #[command(subcommand)]
         what: PackageCmd,
     },
-    /// Turn on an optional plugin for the project (kubebuilder's `edit --plugins`).
+    /// Turn on an optional plugin for the project (kubebuilder's `edit --plugins`), or make the
+    /// manager namespace- or cluster-scoped (`edit --namespaced[=false]`).
     Edit(EditArgs),
+    /// Remove what `create api`, `create webhook` or `edit --plugins` wrote (kubebuilder's
+    /// `delete`); refuses files you edited unless `--force`.
+    Delete(DeleteArgs),
     /// Generate from the project: a Helm chart, OLM kustomize bases, an OLM bundle.
     Generate {
         #[command(subcommand)]
@@ -104,6 +108,10 @@ pub struct InitArgs {
     /// Lay APIs out as api/src/<group>/<version>/.
     #[arg(long)]
     pub multigroup: bool,
+    /// A manager that watches only its own namespace (WATCH_NAMESPACE), with a Role and
+    /// RoleBinding instead of a ClusterRole and ClusterRoleBinding.
+    #[arg(long)]
+    pub namespaced: bool,
     /// Depend on kubeforge at this path (default: the checkout scaffold was built from); a
     /// relative path is written relative to the project, so a project in a checkout builds anywhere.
     #[arg(long, conflicts_with = "kubeforge_version")]
@@ -263,8 +271,55 @@ pub struct EditArgs {
     /// Plugins to turn on, comma-separated: `helm` (also `helm/v2-alpha`) writes a Helm chart
     /// of the install to dist/chart; `grafana` (also `grafana/v1-alpha`) writes Grafana
     /// dashboards of the manager's metrics to grafana/.
-    #[arg(long, value_delimiter = ',', required = true)]
+    #[arg(long, value_delimiter = ',', required_unless_present = "namespaced")]
     pub plugins: Vec<String>,
+    /// Turn the manager namespace-scoped (`--namespaced=false`: back to cluster-scoped): its
+    /// Role/RoleBinding, WATCH_NAMESPACE and the `namespace` of the controllers' `#[rbac]` rules.
+    #[arg(long, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub namespaced: Option<bool>,
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct DeleteArgs {
+    #[command(subcommand)]
+    pub what: Option<Delete>,
+    #[command(flatten)]
+    pub common: Common,
+    /// Optional plugins to remove, comma-separated: `helm` (dist/chart and its PROJECT entry),
+    /// `grafana` (grafana/ and its PROJECT entry).
+    #[arg(long, value_delimiter = ',')]
+    pub plugins: Vec<String>,
+}
+
+#[derive(Subcommand)]
+pub enum Delete {
+    /// Remove an API version: its types, sample, registrations, controller, and the kind's
+    /// roles and CRD entry with its last version.
+    Api(DeleteApiArgs),
+    /// Remove webhooks of an API version: the given types, or all of them without a type flag.
+    Webhook(DeleteWebhookArgs),
+}
+
+#[derive(Args)]
+pub struct DeleteApiArgs {
+    #[command(flatten)]
+    pub gvk: Gvk,
+}
+
+#[derive(Args)]
+pub struct DeleteWebhookArgs {
+    #[command(flatten)]
+    pub gvk: Gvk,
+    /// Remove the defaulting (mutating) webhook.
+    #[arg(long)]
+    pub defaulting: bool,
+    /// Remove the validating webhook.
+    #[arg(long)]
+    pub programmatic_validation: bool,
+    /// Remove the conversion webhook and its spokes' conversions.
+    #[arg(long)]
+    pub conversion: bool,
 }
 
 #[derive(Subcommand)]

@@ -156,6 +156,7 @@ pub fn init(args: InitArgs) -> anyhow::Result<()> {
         owner: args.owner.clone(),
         license: license.into(),
         multigroup: args.multigroup,
+        namespaced: args.namespaced,
         kubeforge,
     };
     let ctx = context::project(&settings);
@@ -165,11 +166,15 @@ pub fn init(args: InitArgs) -> anyhow::Result<()> {
         let file = renderer.render(&template, &ctx)?;
         plan.create(&file.path, file.contents, IfExists::Error)?;
     }
+    if args.namespaced {
+        crate::namespaced::plan_watch_namespace(&renderer, &mut plan, &ctx)?;
+    }
     let project = Project {
         cli_version: env!("CARGO_PKG_VERSION").into(),
         domain: args.domain.clone(),
         layout: vec![project::LAYOUT.into()],
         multigroup: args.multigroup,
+        namespaced: args.namespaced,
         plugins: Default::default(),
         project_name: project_name.clone(),
         repo: project_name,
@@ -193,26 +198,26 @@ pub fn init(args: InitArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-struct Target {
-    dir: PathBuf,
-    project: Project,
-    ctx: Value,
+pub(crate) struct Target {
+    pub(crate) dir: PathBuf,
+    pub(crate) project: Project,
+    pub(crate) ctx: Value,
 }
 
-fn load(common: &Common) -> anyhow::Result<Target> {
+pub(crate) fn load(common: &Common) -> anyhow::Result<Target> {
     let dir = work_dir(common)?;
     let project = Project::load(&dir)?;
     let ctx = context::from_project(&project);
     Ok(Target { dir, project, ctx })
 }
 
-fn with_resource(ctx: &Value, resource: Value) -> Value {
+pub(crate) fn with_resource(ctx: &Value, resource: Value) -> Value {
     let mut ctx = ctx.clone();
     ctx["resource"] = resource;
     ctx
 }
 
-fn validate_gvk(group: &str, version: &str, kind: &str) -> Result<(), CliError> {
+pub(crate) fn validate_gvk(group: &str, version: &str, kind: &str) -> Result<(), CliError> {
     names::group(group)?;
     names::version(version)?;
     names::kind(kind)
@@ -260,6 +265,14 @@ pub fn create_api(args: ApiArgs) -> anyhow::Result<()> {
         }
     }
     let mut t = load(&args.common)?;
+    if t.project.namespaced && !args.namespaced {
+        return Err(CliError::invalid(
+            "--namespaced",
+            "false",
+            "cannot be used in a project whose manager is namespace-scoped (PROJECT namespaced: true): its Role cannot grant a cluster-scoped kind",
+        )
+        .into());
+    }
     let kind_controller = t
         .project
         .resources
@@ -818,7 +831,7 @@ pub fn create_webhook(args: WebhookArgs) -> anyhow::Result<()> {
 /// The file of a kind's webhooks, `src/webhook/<kind>_<version>.rs`: a skeleton with markers
 /// where each webhook type (defaulting, validation, conversion) inserts its registration, its
 /// type and its tests.
-const KIND_WEBHOOKS_TEMPLATE: &str = "webhook/src/webhook/[webhook_module].rs.hbs";
+pub(crate) const KIND_WEBHOOKS_TEMPLATE: &str = "webhook/src/webhook/[webhook_module].rs.hbs";
 
 /// Which webhook types `create webhook` writes into the kind's webhook file.
 struct WebhookTypes {

@@ -36,6 +36,8 @@ pub struct InitSettings {
     pub owner: String,
     pub license: String,
     pub multigroup: bool,
+    /// `init|edit --namespaced`: the manager watches only its own namespace.
+    pub namespaced: bool,
     pub kubeforge: KubeforgeDep,
 }
 
@@ -70,6 +72,7 @@ pub fn project(settings: &InitSettings) -> Value {
         "license": settings.license,
         "year": year(),
         "multigroup": settings.multigroup,
+        "namespaced_manager": settings.namespaced,
         "kubeforge_dep": settings.kubeforge.toml("kubeforge"),
         "kubeforge_runtime_dep": settings.kubeforge.toml("kubeforge-runtime"),
         "kubeforge_xtask_dep": settings.kubeforge.toml("kubeforge-xtask"),
@@ -87,6 +90,7 @@ pub fn from_project(p: &Project) -> Value {
         owner: String::new(),
         license: "none".into(),
         multigroup: p.multigroup,
+        namespaced: p.namespaced,
         kubeforge: KubeforgeDep::Version(env!("CARGO_PKG_VERSION").into()),
     })
 }

@@ -5,12 +5,14 @@ mod bundle_validate;
 mod cli;
 mod commands;
 mod context;
+mod delete;
 mod deploy_image;
 mod error;
 mod grafana;
 mod helm;
 mod kustomize;
 mod names;
+mod namespaced;
 mod olm;
 mod olm_commands;
 mod osc;
@@ -42,7 +44,9 @@ fn main() -> std::process::ExitCode {
         cli::Command::Package {
             what: cli::PackageCmd::Osc(args),
         } => olm_commands::package_osc(args),
+        cli::Command::Edit(args) if args.namespaced.is_some() => namespaced::edit(args),
         cli::Command::Edit(args) => plugins::edit(args),
+        cli::Command::Delete(args) => delete::run(args),
         cli::Command::Generate {
             what: cli::Generate::Helm(args),
         } => helm::generate(args),

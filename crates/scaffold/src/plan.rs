@@ -214,6 +214,14 @@ impl Plan {
         Ok(())
     }
 
+    /// The text of `rel` as it will be after this plan (`None`: missing or to be removed).
+    pub fn text(&self, rel: &str) -> Result<Option<String>, CliError> {
+        match self.files.get(rel) {
+            Some((_, Change::Remove)) => Ok(None),
+            _ => self.current(rel),
+        }
+    }
+
     /// Deletes `rel` (a generated file that nothing generates any more), when it exists.
     pub fn remove(&mut self, rel: &str) {
         if self.root.join(rel).is_file() {

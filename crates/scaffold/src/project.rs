@@ -20,6 +20,9 @@ pub struct Project {
     pub layout: Vec<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub multigroup: bool,
+    /// The manager watches only its own namespace, with a Role (kubebuilder's `namespaced`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub namespaced: bool,
     /// Optional plugins and their settings, by kubebuilder plugin key (e.g.
     /// `helm.kubebuilder.io/v2-alpha`); each plugin owns the shape of its value.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]

@@ -341,3 +341,42 @@ fn a_failing_replay_writes_nothing() {
         "a failed alpha generate left files behind"
     );
 }
+
+#[test]
+fn a_namespaced_project_regenerates_namespaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    init(dir);
+    let project = dir.join("project");
+    ok(
+        &project,
+        &[
+            "create",
+            "api",
+            "--group",
+            "cache",
+            "--version",
+            "v1",
+            "--kind",
+            "Memcached",
+        ],
+    );
+    // Converted after the fact, as users do: PROJECT records it, the replay turns it on at init.
+    ok(&project, &["edit", "--namespaced"]);
+    let converted = files(&project);
+    ok(
+        &project,
+        &["alpha", "generate", "--output-dir", "../regenerated"],
+    );
+    let regenerated = files(&dir.join("regenerated"));
+    let differing: Vec<&String> = converted
+        .iter()
+        .filter(|(path, text)| regenerated.get(*path) != Some(text))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "differs after the replay: {differing:?}"
+    );
+    assert!(regenerated["config/rbac/role_binding.yaml"].contains("kind: RoleBinding"));
+}

@@ -1,5 +1,6 @@
 //! End to end: scaffold a project (two kinds, a second version of one, a controller for core/v1
-//! Pod), then inside it: cargo build, test, clippy, fmt, `cargo xtask generate crds --check`, and
+//! Pod; webhooks; a kind and a webhook type added and deleted again), then inside it: cargo
+//! build, test, clippy, fmt, `cargo xtask generate crds --check`, and
 //! `kubectl kustomize config/default` (kubectl with built-in kustomize, at /usr/bin/kubectl or on
 //! PATH), checking the rendered objects.
 //!
@@ -109,6 +110,24 @@ fn scaffolded_project_builds_tests_lints_and_renders() {
         &["--defaulting", "--programmatic-validation"],
     ] {
         run(&dir, scaffold, &[WEBHOOK, types].concat());
+    }
+    // `delete` leaves a project that builds, tests and lints: one webhook type of a kind out of
+    // its file (validation stays), and one of two kinds of a version out of the api crate.
+    let spare = ["--group", "ops", "--version", "v1", "--kind", "Spare"];
+    let temp = ["--group", "ops", "--version", "v1", "--kind", "Temp"];
+    for args in [
+        [&["create", "api"][..], &spare].concat(),
+        [
+            &["create", "webhook"][..],
+            &spare,
+            &["--defaulting", "--programmatic-validation"],
+        ]
+        .concat(),
+        [&["delete", "webhook"][..], &spare, &["--defaulting"]].concat(),
+        [&["create", "api"][..], &temp].concat(),
+        [&["delete", "api"][..], &temp].concat(),
+    ] {
+        run(&dir, scaffold, &args);
     }
     run(&dir, "cargo", &["xtask", "generate", "manifests"]);
     run(&dir, "cargo", &fmt_check);

@@ -7,7 +7,7 @@
 //! written (kept unless `--force`); templates/ is regenerated, and a generated template whose
 //! object left the install is removed (templates the user added are left alone).
 
-mod chart;
+pub(crate) mod chart;
 mod emit;
 mod kustomize;
 mod templates;
@@ -33,7 +33,7 @@ pub fn generate(args: HelmArgs) -> anyhow::Result<()> {
 }
 
 /// The plugin's `output` directory from PROJECT (default `dist`): relative, inside the project.
-fn output_dir(project: &Project, dir: &Path) -> Result<String, CliError> {
+pub(crate) fn output_dir(project: &Project, dir: &Path) -> Result<String, CliError> {
     let Some(entry) = project.plugins.get(PLUGIN_KEY) else {
         return Ok("dist".into());
     };

@@ -128,3 +128,24 @@ pub fn run(dir: &Path, program: &str, args: &[&str]) -> String {
     );
     stdout
 }
+
+/// `scaffold <args> -o <dir>`, to assert on.
+pub fn scaffold_at(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    assert_cmd::Command::cargo_bin("scaffold")
+        .expect("binary built")
+        .args(args)
+        .arg("-o")
+        .arg(dir)
+        .assert()
+}
+
+/// Fails naming the files that differ between the trees, rather than printing both.
+pub fn assert_same_files(actual: &Path, expected: &Path) {
+    let (a, e) = (files(actual), files(expected));
+    let differing: Vec<&String> = a
+        .keys()
+        .chain(e.keys())
+        .filter(|k| a.get(*k) != e.get(*k))
+        .collect();
+    assert!(differing.is_empty(), "files differ: {differing:?}");
+}
