@@ -86,14 +86,33 @@ const IGNORED: &[&str] = &[
     "kubebuilder:object:generate",
     "kubebuilder:subresource:status",
     "kubebuilder:skip",
-    "kubebuilder:rbac",
-    "kubebuilder:webhook",
     "kubebuilder:scaffold",
     "kubebuilder:ac:generate",
+    "kubebuilder:ac:output",
     "k8s:enum",
+    "k8s:deepcopy-gen",
+    "k8s:openapi-gen",
     "groupName",
     "versionName",
     "genclient",
+];
+
+/// Go markers that are attributes in Rust: a doc line would otherwise be read as nothing,
+/// and the rule or webhook silently missing. `kubebuilder:webhookconfiguration` comes before
+/// `kubebuilder:webhook`, which it starts with.
+const ATTRIBUTES_INSTEAD: &[(&str, &str)] = &[
+    (
+        "kubebuilder:rbac",
+        "is an attribute in Kubeforge: write `#[kubeforge::rbac(groups = .., resources = .., verbs = ..)]` on the controller or any item (see `kubeforge::rbac`)",
+    ),
+    (
+        "kubebuilder:webhookconfiguration",
+        "is an attribute in Kubeforge: write `#[kubeforge::webhook(mutating = true, configuration_name = \"...\")]` on any item (see `kubeforge::webhook`)",
+    ),
+    (
+        "kubebuilder:webhook",
+        "is an attribute in Kubeforge: write `#[kubeforge::webhook(path = .., mutating = .., ...)]` on the defaulter or validator (see `kubeforge::webhook`)",
+    ),
 ];
 
 fn marker_entry(cx: &Ctxt, marker: &str, span: Span) -> Option<(Entry, Span)> {
@@ -105,6 +124,13 @@ fn marker_entry(cx: &Ctxt, marker: &str, span: Span) -> Option<(Entry, Span)> {
         }
     };
     let ours = line.name.starts_with("kubebuilder:") || line.name.starts_with("k8s:");
+    if let Some((name, hint)) = ATTRIBUTES_INSTEAD
+        .iter()
+        .find(|(name, _)| line.name == *name || line.name.starts_with(&format!("{name}:")))
+    {
+        cx.error_at(span, format!("`+{name}` {hint}"));
+        return None;
+    }
     if IGNORED
         .iter()
         .any(|p| line.name == *p || line.name.starts_with(&format!("{p}:")))
