@@ -937,4 +937,48 @@ mod tests {
             "crd_schema.md's marker reference is out of date; run `KUBEFORGE_BLESS=1 cargo test -p kubeforge-derive docs_table`"
         );
     }
+
+    /// controller_gen_markers.md says, row by row, which controller-gen markers work; the rows
+    /// of the CRD tables that say so must name markers and `#[crd(...)]` keys this table has.
+    #[test]
+    fn the_controller_gen_parity_table_names_markers_the_table_has() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../kubeforge/docs/controller_gen_markers.md");
+        let docs = std::fs::read_to_string(&path).expect("read controller_gen_markers.md");
+        let crd_tables = &docs[..docs.find("## RBAC").expect("an RBAC section")];
+        let mut checked = 0;
+        for row in crd_tables.lines().filter(|l| l.starts_with("| `+")) {
+            let cells: Vec<&str> = row.split(" | ").collect();
+            let form = cells[cells.len() - 2];
+            let status = cells[cells.len() - 1];
+            if !(status.contains('✅') || status.contains('⚠')) || !form.contains("doc yes") {
+                continue;
+            }
+            for name in cells[0]
+                .split('`')
+                .filter(|part| part.starts_with('+'))
+                .map(|part| &part[1..])
+            {
+                assert!(
+                    by_go_name(name).is_some(),
+                    "controller_gen_markers.md says `+{name}` works in doc comments; the table has no such marker"
+                );
+                checked += 1;
+            }
+            for key in form.split("#[crd(").skip(1).map(|rest| {
+                rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .next()
+                    .unwrap_or_default()
+            }) {
+                assert!(
+                    by_key(key).is_some(),
+                    "controller_gen_markers.md names `#[crd({key} ...)]`, which the table does not have"
+                );
+            }
+        }
+        assert!(
+            checked >= 40,
+            "only {checked} supported markers found in the docs"
+        );
+    }
 }
