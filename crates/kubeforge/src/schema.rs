@@ -229,6 +229,11 @@ fn apply(schema: &mut Value, patch: &Patch) -> bool {
         for k in patch.set {
             obj.insert(k.name.to_owned(), k.value.to_value());
         }
+        // controller-gen's marker syntax has no empty list: `+kubebuilder:default={}` on a list
+        // is written `[]` (validation.go, Default.ApplyToSchema).
+        if obj.get("type") == Some(&json!("array")) && obj.get("default") == Some(&json!({})) {
+            obj.insert("default".into(), json!([]));
+        }
         // An embedded resource is an object (the apiserver requires the type), also when the
         // Rust type is a free-form `Value`.
         if patch
