@@ -25,6 +25,8 @@ pub const PLUGIN_NAMES: &[&str] = &["grafana", "grafana/v1-alpha", PLUGIN_KEY];
 pub const CONFIG: &str = "grafana/custom-metrics/config.yaml";
 const CUSTOM_DASHBOARD: &str =
     "grafana-custom/grafana/custom-metrics/custom-metrics-dashboard.json.hbs";
+/// Where [`CUSTOM_DASHBOARD`] is written.
+const CUSTOM_DASHBOARD_FILE: &str = "grafana/custom-metrics/custom-metrics-dashboard.json";
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -138,27 +140,41 @@ fn custom_panels(config: Option<&str>) -> Result<Vec<Value>, CliError> {
 }
 
 /// Plans the dashboards and the PROJECT entry into `plan`.
-pub fn plan(plan: &mut Plan, project: &mut Project, dir: &std::path::Path) -> anyhow::Result<()> {
+/// The plugin's files as it writes them now, by path: the dashboards, the first config.yaml,
+/// and the custom dashboard of the config.yaml in `dir` (absent when it lists no metric).
+pub fn files(project: &Project, dir: &std::path::Path) -> anyhow::Result<Vec<(String, String)>> {
     let ctx = context::from_project(project);
     let renderer = Renderer::new();
+    let mut out = Vec::new();
     for template in renderer.templates("grafana") {
         let file = renderer.render(&template, &ctx)?;
-        if file.path == CONFIG {
-            plan.create(&file.path, file.contents, IfExists::Skip)?;
-        } else {
-            plan.generated(&file.path, file.contents)?;
-        }
+        out.push((file.path, file.contents));
     }
     let config = std::fs::read_to_string(dir.join(CONFIG)).ok();
     let panels = custom_panels(config.as_deref())?;
-    let dashboard_path = "grafana/custom-metrics/custom-metrics-dashboard.json";
-    if panels.is_empty() {
-        plan.remove(dashboard_path);
-    } else {
+    if !panels.is_empty() {
         let mut ctx = ctx.clone();
         ctx["panels"] = Value::Array(panels);
         let file = renderer.render(CUSTOM_DASHBOARD, &ctx)?;
-        plan.replace_whole(&file.path, file.contents)?;
+        out.push((file.path, file.contents));
+    }
+    Ok(out)
+}
+
+pub fn plan(plan: &mut Plan, project: &mut Project, dir: &std::path::Path) -> anyhow::Result<()> {
+    let mut custom = false;
+    for (path, contents) in files(project, dir)? {
+        if path == CONFIG {
+            plan.create(&path, contents, IfExists::Skip)?;
+        } else if path == CUSTOM_DASHBOARD_FILE {
+            custom = true;
+            plan.replace_whole(&path, contents)?;
+        } else {
+            plan.generated(&path, contents)?;
+        }
+    }
+    if !custom {
+        plan.remove(CUSTOM_DASHBOARD_FILE);
     }
     if !project.plugins.contains_key(PLUGIN_KEY) {
         project.plugins.insert(PLUGIN_KEY.into(), json!({}));

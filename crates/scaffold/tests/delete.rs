@@ -397,7 +397,49 @@ fn delete_plugins_helm_removes_the_chart_and_its_project_entry() {
     let out = edit(&["delete", "--plugins", "helm"]).failure();
     assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("dist/chart/Chart.yaml"));
     std::fs::write(&chart, original).unwrap();
+    // values.yaml is the user's once edited, and a template of their own is never scaffold's.
+    let values = dir.join("dist/chart/values.yaml");
+    let scaffolded = std::fs::read_to_string(&values).unwrap();
+    std::fs::write(&values, format!("{scaffolded}extra: 1\n")).unwrap();
+    let mine = dir.join("dist/chart/templates/mine.yaml");
+    std::fs::write(&mine, "kind: ConfigMap\n").unwrap();
+    let out = edit(&["delete", "--plugins", "helm"]).failure();
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("dist/chart/values.yaml"));
+    std::fs::write(&values, scaffolded).unwrap();
     edit(&["delete", "--plugins", "helm"]).success();
+    assert!(mine.is_file(), "the user's template was removed");
+    std::fs::remove_dir_all(dir.join("dist")).unwrap();
+    assert_same_tree(&dir, &before);
+}
+
+#[test]
+fn delete_plugins_grafana_keeps_the_users_config_and_dashboards() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, before) = (tmp.path().join("p"), tmp.path().join("before"));
+    init(&dir, &[]);
+    copy_dir(&dir, &before);
+    // Its long name, as PROJECT records it, is accepted as `edit --plugins` accepts it.
+    ok(
+        &dir,
+        &["edit", "--plugins", "grafana.kubebuilder.io/v1-alpha"],
+    );
+    let config = dir.join("grafana/custom-metrics/config.yaml");
+    let scaffolded = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, "customMetrics: []\n").unwrap();
+    let mine = dir.join("grafana/mine.json");
+    std::fs::write(&mine, "{}\n").unwrap();
+    let out = scaffold(
+        &dir,
+        &["delete", "--plugins", "grafana.kubebuilder.io/v1-alpha"],
+    )
+    .failure();
+    let err = String::from_utf8_lossy(&out.get_output().stderr);
+    assert!(err.contains("grafana/custom-metrics/config.yaml"), "{err}");
+    std::fs::write(&config, scaffolded).unwrap();
+    ok(&dir, &["delete", "--plugins", "grafana"]);
+    assert!(!config.exists());
+    assert!(mine.is_file(), "the user's dashboard was removed");
+    std::fs::remove_dir_all(dir.join("grafana")).unwrap();
     assert_same_tree(&dir, &before);
 }
 

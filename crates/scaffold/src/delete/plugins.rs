@@ -5,32 +5,28 @@ use super::undo::Undo;
 use crate::cli::Common;
 use crate::commands::work_dir;
 use crate::error::CliError;
-use crate::helm;
-use crate::plan::files_under;
 use crate::project::{self, Project};
-
-/// The plugins `delete --plugins` knows: the names users type, the PROJECT key prefix, and
-/// what it removes.
-const KNOWN: &[&str] = &[
-    "helm",
-    "helm/v2-alpha",
-    helm::PLUGIN_KEY,
-    "grafana",
-    "grafana/v1-alpha",
-];
-
-/// grafana's PROJECT key starts so (grafana.kubebuilder.io/v1-alpha in kubebuilder).
-const GRAFANA_KEY_PREFIX: &str = "grafana.";
+use crate::{grafana, helm};
 
 pub fn delete(common: &Common, plugins: &[String]) -> anyhow::Result<()> {
+    let (mut helm_on, mut grafana_on) = (false, false);
     for plugin in plugins {
-        if !KNOWN.contains(&plugin.as_str()) {
+        if helm::PLUGIN_NAMES.contains(&plugin.as_str()) {
+            helm_on = true;
+        } else if grafana::PLUGIN_NAMES.contains(&plugin.as_str()) {
+            grafana_on = true;
+        } else {
+            let known: Vec<&str> = helm::PLUGIN_NAMES
+                .iter()
+                .chain(grafana::PLUGIN_NAMES)
+                .copied()
+                .collect();
             return Err(CliError::invalid(
                 "--plugins",
                 plugin,
                 format!(
                     "is not a plugin scaffold can delete; known: {}",
-                    KNOWN.join(", ")
+                    known.join(", ")
                 ),
             )
             .into());
@@ -40,48 +36,39 @@ pub fn delete(common: &Common, plugins: &[String]) -> anyhow::Result<()> {
     let mut project = Project::load(&dir)?;
     let mut undo = Undo::new(&dir, common.force);
     let mut names = Vec::new();
-    if plugins.iter().any(|p| p.starts_with("helm")) {
-        if !project.plugins.contains_key(helm::PLUGIN_KEY) {
+    for (on, key, name) in [
+        (helm_on, helm::PLUGIN_KEY, "helm"),
+        (grafana_on, grafana::PLUGIN_KEY, "grafana"),
+    ] {
+        if on && !project.plugins.contains_key(key) {
             return Err(CliError::Conflict(format!(
-                "the helm plugin is not on in this project (no {} in PROJECT)",
-                helm::PLUGIN_KEY
+                "the {name} plugin is not on in this project (no {key} in PROJECT)"
             ))
             .into());
         }
-        let chart = format!("{}/chart", helm::output_dir(&project, &dir)?);
-        // Chart.yaml and .helmignore are scaffold's until edited; the templates and values are
-        // regenerated from the install (kubebuilder removes the whole chart).
-        let chart_yaml = helm::chart::chart_yaml(&project.project_name);
-        undo.remove_if_unchanged(&format!("{chart}/Chart.yaml"), &chart_yaml)?;
-        undo.remove_if_unchanged(&format!("{chart}/.helmignore"), helm::chart::HELMIGNORE)?;
-        for rel in files_under(&dir, &chart) {
-            if !rel.ends_with("/Chart.yaml") && !rel.ends_with("/.helmignore") {
-                undo.remove_generated(&rel);
-            }
+    }
+    if helm_on {
+        // Every file the plugin wrote goes only while it is what the plugin writes now (values.yaml
+        // and Chart.yaml are the user's once edited); templates the user added stay.
+        let chart = helm::render_chart(&dir, &project)?;
+        let at = |rel: &str| format!("{}/{rel}", chart.chart_dir);
+        undo.remove_if_unchanged(&at("Chart.yaml"), &chart.chart_yaml)?;
+        undo.remove_if_unchanged(&at(".helmignore"), helm::chart::HELMIGNORE)?;
+        undo.remove_if_unchanged(&at("values.yaml"), &chart.values)?;
+        for (rel, contents) in &chart.generated {
+            undo.remove_if_unchanged(&at(rel), contents)?;
+        }
+        for stale in helm::stale_templates(&dir.join(&chart.chart_dir), &chart.generated) {
+            undo.remove_generated(&at(&stale));
         }
         project.plugins.remove(helm::PLUGIN_KEY);
         names.push("the helm plugin");
     }
-    if plugins.iter().any(|p| p.starts_with("grafana")) {
-        let keys: Vec<String> = project
-            .plugins
-            .keys()
-            .filter(|k| k.starts_with(GRAFANA_KEY_PREFIX))
-            .cloned()
-            .collect();
-        if keys.is_empty() {
-            return Err(CliError::Conflict(
-                "the grafana plugin is not on in this project (no grafana plugin in PROJECT)"
-                    .into(),
-            )
-            .into());
+    if grafana_on {
+        for (rel, contents) in grafana::files(&project, &dir)? {
+            undo.remove_if_unchanged(&rel, &contents)?;
         }
-        for rel in files_under(&dir, "grafana") {
-            undo.remove_generated(&rel);
-        }
-        for key in keys {
-            project.plugins.remove(&key);
-        }
+        project.plugins.remove(grafana::PLUGIN_KEY);
         names.push("the grafana plugin");
     }
     undo.plan.replace_whole(project::FILE, project.to_yaml())?;

@@ -136,7 +136,7 @@ impl Undo {
         if !self.edited.is_empty() {
             if !self.force {
                 return Err(CliError::Conflict(format!(
-                    "these files are not what scaffold wrote, so scaffold will not {what}: {}; nothing was changed; use --force to go on anyway (what still matches is changed or removed, the rest is left as it is)",
+                    "these files are not what scaffold wrote, so scaffold will not {what}: {}; nothing was changed; use --force to go on anyway (the edited files are removed too, and inserted lines that are gone are skipped)",
                     self.edited.join(", ")
                 ))
                 .into());

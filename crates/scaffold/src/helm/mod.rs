@@ -54,12 +54,20 @@ pub(crate) fn output_dir(project: &Project, dir: &Path) -> Result<String, CliErr
     Ok(output.trim_end_matches('/').to_owned())
 }
 
-pub(crate) fn write_chart(common: &Common) -> anyhow::Result<()> {
-    let dir = work_dir(common)?;
-    let mut project = Project::load(&dir)?;
-    let output = output_dir(&project, &dir)?;
-    let defaults = kustomize::defaults(&dir)?;
-    let mut objects = kustomize::render(&dir, "config/default")?;
+/// What `edit --plugins helm` writes into `chart_dir`, rendered from the install as it is now.
+pub(crate) struct Chart {
+    pub chart_dir: String,
+    pub chart_yaml: String,
+    pub values: String,
+    /// Regenerated files under the chart, by path relative to it (`templates/...`).
+    pub generated: std::collections::BTreeMap<String, String>,
+    namespace: String,
+}
+
+pub(crate) fn render_chart(dir: &Path, project: &Project) -> anyhow::Result<Chart> {
+    let output = output_dir(project, dir)?;
+    let defaults = kustomize::defaults(dir)?;
+    let mut objects = kustomize::render(dir, "config/default")?;
     let installed = objects.len();
     // The ServiceMonitor and NetworkPolicy are off in config/default by default; the chart still
     // offers them, behind their toggles, rendered from their own folder with the default's
@@ -70,7 +78,7 @@ pub(crate) fn write_chart(common: &Common) -> anyhow::Result<()> {
     ] {
         let absent = !objects.iter().any(|o| templates::kind(o) == kind);
         if absent && dir.join(folder).join("kustomization.yaml").is_file() {
-            for mut obj in kustomize::render(&dir, folder)? {
+            for mut obj in kustomize::render(dir, folder)? {
                 let name = format!("{}{}", defaults.name_prefix, templates::name(&obj));
                 obj["metadata"]["name"] = json!(name);
                 obj["metadata"]["namespace"] = json!(defaults.namespace);
@@ -82,7 +90,33 @@ pub(crate) fn write_chart(common: &Common) -> anyhow::Result<()> {
     let deployment = objects[..installed]
         .iter()
         .find(|o| templates::kind(o) == "Deployment");
-    let chart_dir = format!("{output}/chart");
+    let values = values::render(&project.project_name, deployment, &features)?;
+    let mut generated = templates::render(&objects, &defaults, &features)?;
+    generated.insert("templates/_helpers.tpl".into(), chart::helpers());
+    let manager_name = deployment
+        .map(templates::name)
+        .unwrap_or("controller-manager");
+    generated.insert("templates/NOTES.txt".into(), chart::notes(manager_name));
+    Ok(Chart {
+        chart_dir: format!("{output}/chart"),
+        chart_yaml: chart::chart_yaml(&project.project_name),
+        values,
+        generated,
+        namespace: defaults.namespace,
+    })
+}
+
+pub(crate) fn write_chart(common: &Common) -> anyhow::Result<()> {
+    let dir = work_dir(common)?;
+    let mut project = Project::load(&dir)?;
+    let output = output_dir(&project, &dir)?;
+    let Chart {
+        chart_dir,
+        chart_yaml,
+        values,
+        generated,
+        namespace,
+    } = render_chart(&dir, &project)?;
     let mut plan = Plan::new(&dir, common.force);
     // Without --force an existing user-owned file is kept; with it, overwritten.
     let user_owned = if common.force {
@@ -90,27 +124,13 @@ pub(crate) fn write_chart(common: &Common) -> anyhow::Result<()> {
     } else {
         IfExists::Skip
     };
-    plan.create(
-        &format!("{chart_dir}/Chart.yaml"),
-        chart::chart_yaml(&project.project_name),
-        user_owned,
-    )?;
-    plan.create(
-        &format!("{chart_dir}/values.yaml"),
-        values::render(&project.project_name, deployment, &features)?,
-        user_owned,
-    )?;
+    plan.create(&format!("{chart_dir}/Chart.yaml"), chart_yaml, user_owned)?;
+    plan.create(&format!("{chart_dir}/values.yaml"), values, user_owned)?;
     plan.create(
         &format!("{chart_dir}/.helmignore"),
         chart::HELMIGNORE.to_owned(),
         user_owned,
     )?;
-    let mut generated = templates::render(&objects, &defaults, &features)?;
-    generated.insert("templates/_helpers.tpl".into(), chart::helpers());
-    let manager_name = deployment
-        .map(templates::name)
-        .unwrap_or("controller-manager");
-    generated.insert("templates/NOTES.txt".into(), chart::notes(manager_name));
     for stale in stale_templates(&dir.join(&chart_dir), &generated) {
         plan.remove(&format!("{chart_dir}/{stale}"));
     }
@@ -132,14 +152,14 @@ pub(crate) fn write_chart(common: &Common) -> anyhow::Result<()> {
         &format!(
             "Next: install the chart with:\n  helm install {name} {chart_dir} --namespace {ns} --create-namespace",
             name = project.project_name,
-            ns = defaults.namespace,
+            ns = namespace,
         ),
     );
     Ok(())
 }
 
 /// Generated templates (they start with the generated header) that this run does not write.
-fn stale_templates(
+pub(crate) fn stale_templates(
     chart: &Path,
     generated: &std::collections::BTreeMap<String, String>,
 ) -> Vec<String> {
