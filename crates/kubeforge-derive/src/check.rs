@@ -445,26 +445,27 @@ fn check_validation(cx: &Ctxt, rule: &Value, span: Span) {
 }
 
 /// What can be checked of a CEL expression without a CEL parser: balanced brackets and closed
-/// string literals.
+/// string literals, in CEL's lexical forms (`'..'`, `".."`, triple-quoted, `r`-prefixed raw).
+/// The rule is parsed for real when CRDs are generated (`kubeforge`'s CEL checks).
 fn cel_shape(rule: &str) -> Result<(), String> {
     let mut stack = Vec::new();
-    let mut chars = rule.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' | '"' => {
-                let mut closed = false;
-                while let Some(d) = chars.next() {
-                    if d == '\\' {
-                        chars.next();
-                    } else if d == c {
-                        closed = true;
-                        break;
-                    }
-                }
-                if !closed {
-                    return Err(format!("unterminated string literal starting with {c}"));
-                }
+    let mut i = 0;
+    while let Some(c) = rule[i..].chars().next() {
+        if c == '\'' || c == '"' {
+            let triple: String = std::iter::repeat_n(c, 3).collect();
+            let delim = if rule[i..].starts_with(&triple) {
+                triple.as_str()
+            } else {
+                &rule[i..i + 1]
+            };
+            let start = i + delim.len();
+            match string_end(&rule[start..], delim, is_raw(&rule[..i])) {
+                Some(len) => i = start + len,
+                None => return Err(format!("unterminated string literal starting with {delim}")),
             }
+            continue;
+        }
+        match c {
             '(' | '[' | '{' => stack.push(c),
             ')' | ']' | '}' => {
                 let open = match c {
@@ -478,11 +479,40 @@ fn cel_shape(rule: &str) -> Result<(), String> {
             }
             _ => {}
         }
+        i += c.len_utf8();
     }
     match stack.pop() {
         Some(open) => Err(format!("unclosed `{open}`")),
         None => Ok(()),
     }
+}
+
+/// Whether the literal whose quote follows `before` is raw: CEL's `r`/`R` prefix, alone or
+/// with the bytes prefix (`rb`, `br`), where backslashes are not escapes.
+fn is_raw(before: &str) -> bool {
+    let prefix: Vec<char> = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    (1..=2).contains(&prefix.len())
+        && prefix.iter().all(|c| "rRbB".contains(*c))
+        && prefix.iter().any(|c| "rR".contains(*c))
+}
+
+/// The length of a literal's body and closing `delim` in `rest`, if it is closed.
+fn string_end(rest: &str, delim: &str, raw: bool) -> Option<usize> {
+    let mut j = 0;
+    while let Some(c) = rest[j..].chars().next() {
+        if rest[j..].starts_with(delim) {
+            return Some(j + delim.len());
+        }
+        j += c.len_utf8();
+        if c == '\\' && !raw {
+            j += rest[j..].chars().next().map_or(0, char::len_utf8);
+        }
+    }
+    None
 }
 
 fn check_one_of(cx: &Ctxt, m: &Markers, fields: &[Field], container_default: bool) {
@@ -552,6 +582,43 @@ fn check_enum(cx: &Ctxt, c: &Container) {
                     "serde cannot write tuple variants of an internally tagged enum",
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cel_shape;
+
+    #[test]
+    fn cel_string_forms_are_skipped_whole() {
+        for ok in [
+            "self.a != '''it's'''",
+            r#"self.b == """say "hi" (""""#,
+            r"self.c.matches(r'\d+\')",
+            r#"self.d == R"\""#,
+            r"self.e == rb'\'",
+            r#"self.f == 'a)b' && self.g == "[\"]""#,
+        ] {
+            assert_eq!(cel_shape(ok), Ok(()), "{ok}");
+        }
+        for (bad, message) in [
+            (
+                "self.a == 'abc",
+                "unterminated string literal starting with '",
+            ),
+            (
+                "self.a == '''abc''",
+                "unterminated string literal starting with '''",
+            ),
+            (
+                r"self.a == 'x\'",
+                "unterminated string literal starting with '",
+            ),
+            ("size(self.a", "unclosed `(`"),
+            ("self.a]", "unbalanced `]`"),
+        ] {
+            assert_eq!(cel_shape(bad), Err(message.to_owned()), "{bad}");
         }
     }
 }

@@ -97,6 +97,8 @@ struct Config {
     configuration_name: Option<Single>,
     /// Only `v1` is valid, and it changes nothing: accepted so a ported marker compiles.
     webhook_versions: Option<(Items, Span)>,
+    /// Every known key as written, with its span.
+    given: Vec<(String, Span)>,
     /// An unknown key was reported: checks for missing keys would only repeat it.
     unknown_key: bool,
     /// Keys given with an invalid value (reported there, so not missing).
@@ -249,6 +251,9 @@ impl Arg {
         };
         let key = ident.to_string();
         let key_span = ident.span();
+        if KEYS.contains(&key.as_str()) {
+            config.given.push((key.clone(), key_span));
+        }
         let duplicate = || {
             cx.error_at(
                 key_span,
@@ -468,36 +473,11 @@ fn check(cx: &Ctxt, c: &Config) -> Option<Checked> {
 /// `#[webhook(mutating = .., configuration_name = "..")]` stands alone, as controller-gen's
 /// `+kubebuilder:webhookconfiguration` marker does: webhook keys are errors here.
 fn check_configuration(cx: &Ctxt, c: &Config, (name, _, span): &Single) -> bool {
-    let single = |v: &Option<Single>| v.as_ref().map(|(_, key, _)| *key);
-    let items = |v: &Option<(Items, Span)>| v.as_ref().map(|(_, key)| *key);
-    let int = |v: &Option<(i64, Span, Span)>| v.as_ref().map(|(_, key, _)| *key);
-    let others = [
-        ("name", single(&c.name)),
-        ("path", single(&c.path)),
-        ("url", single(&c.url)),
-        ("failure_policy", single(&c.failure_policy)),
-        ("match_policy", single(&c.match_policy)),
-        ("side_effects", single(&c.side_effects)),
-        ("reinvocation_policy", single(&c.reinvocation_policy)),
-        ("service_name", single(&c.service_name)),
-        ("service_namespace", single(&c.service_namespace)),
-        ("timeout_seconds", int(&c.timeout_seconds)),
-        ("service_port", int(&c.service_port)),
-        ("groups", items(&c.groups)),
-        ("resources", items(&c.resources)),
-        ("verbs", items(&c.verbs)),
-        ("versions", items(&c.versions)),
-        (
-            "admission_review_versions",
-            items(&c.admission_review_versions),
-        ),
-        ("webhook_versions", items(&c.webhook_versions)),
-    ];
     let mut ok = !c.unknown_key;
-    for (key, at) in others {
-        if let Some(at) = at {
+    for (key, at) in &c.given {
+        if key != "mutating" && key != "configuration_name" {
             cx.error_at(
-                at,
+                *at,
                 format!(
                     "`{key}` does not go with `configuration_name`: `#[webhook(mutating = true, configuration_name = \"...\")]` names a whole webhook configuration (controller-gen's +kubebuilder:webhookconfiguration) and is an attribute of its own"
                 ),

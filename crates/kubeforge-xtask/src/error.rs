@@ -18,7 +18,7 @@ pub enum Error {
     #[error("{0}")]
     Kubeforge(Box<kubeforge::Error>),
     #[error(
-        "the manager is namespace-scoped (PROJECT: namespaced: true), but #[rbac] rules without `namespace` would go into the ClusterRole {role}, which its RoleBinding does not bind; add namespace = \"<the manager's namespace>\" to them, as `scaffold edit --namespaced` does"
+        "the manager is namespace-scoped (PROJECT: namespaced: true), but #[rbac] rules without `namespace` would go into the ClusterRole {role}, which its RoleBinding does not bind; add namespace = \"<the manager's namespace>\" to them, as `scaffold edit --namespaced` does (a non-resource `urls` rule cannot have one: a namespace-scoped manager cannot be granted it)"
     )]
     ClusterRoleInNamespacedProject { role: String },
     #[error("{what} is not UTF-8")]

@@ -5,8 +5,8 @@
 //! The replay is the commands PROJECT records, in the order that makes them valid: init, every
 //! API (with its deploy-image options) or controller of a built-in kind, then the webhooks
 //! (conversions need every version first), then the optional plugins (grafana, helm) and the
-//! OLM kustomize bases. The project is generated in a fresh directory beside the output and moved
-//! into it only when every command succeeded, so a failure leaves the output as it was.
+//! OLM kustomize bases. The project is generated in a fresh directory beside the output and copied
+//! into it only when every command succeeded, so a failing command leaves the output as it was.
 
 use std::path::{Component, Path, PathBuf};
 

@@ -10,11 +10,9 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-type Obj = Map<String, Value>;
+use crate::structural::{EMBEDDED, INT_OR_STRING, PRESERVE, is_true};
 
-const PRESERVE: &str = "x-kubernetes-preserve-unknown-fields";
-const EMBEDDED: &str = "x-kubernetes-embedded-resource";
-const INT_OR_STRING: &str = "x-kubernetes-int-or-string";
+type Obj = Map<String, Value>;
 
 /// escaping.go `celReservedSymbols`: property names spelled `__{word}__` in CEL.
 const RESERVED: &[&str] = &[
@@ -232,10 +230,6 @@ pub(crate) fn escape(name: &str) -> Option<String> {
         rest = &rest[c.len_utf8()..];
     }
     Some(out)
-}
-
-fn is_true(obj: &Obj, key: &str) -> bool {
-    obj.get(key).and_then(Value::as_bool) == Some(true)
 }
 
 fn embedded(schema: &Value) -> bool {

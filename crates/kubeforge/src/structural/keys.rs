@@ -1,14 +1,14 @@
 //! Schema keywords and the sets of them the apiserver knows, accepts or rejects.
 
-pub(super) const PRESERVE: &str = "x-kubernetes-preserve-unknown-fields";
+pub(crate) const PRESERVE: &str = "x-kubernetes-preserve-unknown-fields";
 
 pub(crate) const EMBEDDED: &str = "x-kubernetes-embedded-resource";
 
-pub(super) const INT_OR_STRING: &str = "x-kubernetes-int-or-string";
+pub(crate) const INT_OR_STRING: &str = "x-kubernetes-int-or-string";
 
-pub(super) const LIST_TYPE: &str = "x-kubernetes-list-type";
+pub(crate) const LIST_TYPE: &str = "x-kubernetes-list-type";
 
-pub(super) const LIST_MAP_KEYS: &str = "x-kubernetes-list-map-keys";
+pub(crate) const LIST_MAP_KEYS: &str = "x-kubernetes-list-map-keys";
 
 pub(super) const MAP_TYPE: &str = "x-kubernetes-map-type";
 

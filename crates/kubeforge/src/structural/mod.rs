@@ -50,8 +50,10 @@ pub use crd::check_crd;
 pub use walk::check_schema;
 
 // What the CEL checks walk the same schema with, so both report one path.
-pub(crate) use keys::{EMBEDDED, MAX_DEPTH, VALIDATIONS};
-pub(crate) use util::{is_true, prop_path};
+pub(crate) use keys::{
+    EMBEDDED, INT_OR_STRING, LIST_MAP_KEYS, LIST_TYPE, MAX_DEPTH, PRESERVE, VALIDATIONS,
+};
+pub(crate) use util::{child, is_true, prop_path};
 pub(crate) use versions::version_path;
 
 type Obj = Map<String, Value>;

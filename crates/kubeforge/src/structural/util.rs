@@ -8,7 +8,7 @@ pub(super) fn push(out: &mut Vec<Violation>, path: &str, message: impl Into<Stri
     out.push(Violation::new(path, message));
 }
 
-pub(super) fn child(path: &str, key: &str) -> String {
+pub(crate) fn child(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_owned()
     } else {

@@ -108,15 +108,6 @@ impl fmt::Display for FieldError {
     }
 }
 
-/// `key` under `path` as the apiserver prints a field path: `spec.size`, or `size` at the root.
-pub(crate) fn child_field(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
 /// A value printed as Go's `field.Error.ErrorBody` does: numbers and booleans bare, strings
 /// quoted, null as `"null"`, anything else as `%#v`.
 pub(crate) fn go_value(value: &Value) -> String {

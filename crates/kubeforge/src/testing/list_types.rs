@@ -3,8 +3,9 @@
 
 use serde_json::Value;
 
-use super::field_error::{ErrorKind, FieldError, child_field, go_sharp_v, go_value};
+use super::field_error::{ErrorKind, FieldError, go_sharp_v, go_value};
 use super::schema::Node;
+use crate::structural::child as child_field;
 
 pub(crate) fn check(value: &Value, node: Node<'_>, path: &str, errors: &mut Vec<FieldError>) {
     match value {

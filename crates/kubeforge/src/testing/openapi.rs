@@ -4,9 +4,10 @@
 
 use serde_json::Value;
 
-use super::field_error::{ErrorKind, FieldError, child_field, go_float, go_quote, go_value};
+use super::field_error::{ErrorKind, FieldError, go_float, go_quote, go_value};
 use super::formats;
 use super::schema::Node;
+use crate::structural::child as child_field;
 
 /// Checks `value` at `path` (`spec.ports[0]`; empty for the root) against `node`.
 pub(crate) fn check(value: &Value, node: Node<'_>, path: &str, errors: &mut Vec<FieldError>) {

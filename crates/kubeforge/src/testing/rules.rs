@@ -9,9 +9,10 @@ use cel::objects::{Key, Map, OptionalValue};
 use cel::{Context, Env, ExecutionError, Value as Cel};
 use serde_json::Value;
 
-use super::field_error::{ErrorKind, FieldError, child_field, go_quote};
+use super::field_error::{ErrorKind, FieldError, go_quote};
 use super::schema::Node;
 use crate::cel::escape;
+use crate::structural::child as child_field;
 
 /// The standard library plus the cel-go extensions Kubernetes enables that the crate has.
 static ENV: LazyLock<Arc<Env>> = LazyLock::new(|| {

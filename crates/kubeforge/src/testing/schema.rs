@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use crate::structural::{EMBEDDED, INT_OR_STRING, LIST_MAP_KEYS, LIST_TYPE, PRESERVE, VALIDATIONS};
+
 /// One schema node; every accessor reads the keyword of the same name.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Node<'a>(pub(crate) &'a Value);
@@ -20,7 +22,7 @@ impl<'a> Node<'a> {
     }
 
     pub(crate) fn int_or_string(self) -> bool {
-        self.flag("x-kubernetes-int-or-string")
+        self.flag(INT_OR_STRING)
     }
 
     pub(crate) fn nullable(self) -> bool {
@@ -28,11 +30,11 @@ impl<'a> Node<'a> {
     }
 
     pub(crate) fn preserve_unknown_fields(self) -> bool {
-        self.flag("x-kubernetes-preserve-unknown-fields")
+        self.flag(PRESERVE)
     }
 
     pub(crate) fn embedded_resource(self) -> bool {
-        self.flag("x-kubernetes-embedded-resource")
+        self.flag(EMBEDDED)
     }
 
     pub(crate) fn default(self) -> Option<&'a Value> {
@@ -99,16 +101,14 @@ impl<'a> Node<'a> {
     }
 
     pub(crate) fn list_type(self) -> &'a str {
-        self.string("x-kubernetes-list-type").unwrap_or("")
+        self.string(LIST_TYPE).unwrap_or("")
     }
 
     pub(crate) fn list_map_keys(self) -> impl Iterator<Item = &'a str> {
-        self.list("x-kubernetes-list-map-keys")
-            .iter()
-            .filter_map(Value::as_str)
+        self.list(LIST_MAP_KEYS).iter().filter_map(Value::as_str)
     }
 
     pub(crate) fn rules(self) -> &'a [Value] {
-        self.list("x-kubernetes-validations")
+        self.list(VALIDATIONS)
     }
 }
